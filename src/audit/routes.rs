@@ -1,0 +1,79 @@
+//! `GET /v1/audit` (admin).
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::AuditRow;
+use crate::auth::{Caller, Permission};
+use crate::error::ApiError;
+use crate::pagination::{PageParams, Paged};
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditFilter {
+    /// outlet, article, license, reprint, user, api_key
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    #[schema(value_type = Object)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+    pub created_at: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(row: AuditRow) -> Self {
+        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        AuditEntry {
+            id: row.id,
+            actor_user_id: row.actor_user_id,
+            actor: row.actor,
+            action: row.action,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            before: parse(row.before_json),
+            after: parse(row.after_json),
+            request_id: row.request_id,
+            created_at: crate::types::rfc3339(&row.created_at),
+        }
+    }
+}
+
+/// The audit log, oldest first.
+#[utoipa::path(get, path = "/v1/audit", tag = "audit", params(AuditFilter, PageParams),
+    responses((status = 200, body = Paged<AuditEntry>), (status = 403, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<AuditFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::Administer)?;
+    let page = page.parse()?;
+    let filter = filter.into_inner();
+    let rows = state
+        .db
+        .read(move |conn| {
+            Ok(super::list(
+                conn,
+                filter.entity.as_deref(),
+                filter.entity_id,
+                page.after_id,
+                page.limit,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Paged::new(rows, page, |r| r.id, AuditEntry::from)))
+}

@@ -1,0 +1,141 @@
+//! The command line: `serve`, `migrate`, `user add`.
+
+use std::io::BufRead;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::audit::Actor;
+use crate::auth::password;
+use crate::auth::routes::{create_user, parse_new_user};
+use crate::config::Config;
+use crate::startup::{AppState, Application};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rightsdesk",
+    version,
+    about = "Syndication and republication rights for news articles"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (applies pending migrations first)
+    Serve,
+    /// Apply pending database migrations, then exit
+    Migrate,
+    /// Manage users
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password comes from RIGHTSDESK_PASSWORD or the first line of stdin
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, desk, viewer or partner
+        #[arg(long)]
+        role: String,
+        /// The outlet of a partner user
+        #[arg(long)]
+        outlet_id: Option<i64>,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    crate::telemetry::init(&cli.config.log_format);
+    match cli.command {
+        Command::Serve => {
+            let config = cli.config;
+            tracing::info!(database = %config.database_url.redacted(), bind = %config.bind, "starting rightsdesk");
+            let app = Application::build(config).await?;
+            println!("rightsdesk listens on http://{}", app_address(&app));
+            app.run_until_stopped().await.context("running the server")
+        }
+        Command::Migrate => {
+            let applied = actix_web::web::block(move || {
+                AppState::prepare(cli.config).and_then(|s| s.db.migrate())
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))??;
+            println!(
+                "database is up to date ({} migration(s) were pending)",
+                applied.len()
+            );
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    role,
+                    outlet_id,
+                },
+        } => {
+            let password = read_password()?;
+            let config = cli.config;
+            let message = actix_web::web::block(move || -> anyhow::Result<String> {
+                let state = AppState::prepare(config)?;
+                let draft = parse_new_user(&email, password.clone(), &role, outlet_id)
+                    .map_err(|e| anyhow::anyhow!("{}", explain(&e)))?;
+                let hash = password::hash(password.expose_secret(), state.hash_params)?;
+                let mut conn = state.db.get()?;
+                let user = create_user(&mut conn, &draft, &hash, Actor::System("cli"))
+                    .map_err(|e| anyhow::anyhow!("{}", explain(&e)))?;
+                Ok(format!(
+                    "created user {} ({}) with role {}",
+                    user.id, user.email, user.role
+                ))
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))??;
+            println!("{message}");
+            Ok(())
+        }
+    }
+}
+
+fn app_address(app: &Application) -> String {
+    let bind = app.state().config.bind;
+    format!("{}:{}", bind.ip(), app.port())
+}
+
+fn explain(err: &crate::error::ApiError) -> String {
+    match err {
+        crate::error::ApiError::Validation(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn read_password() -> anyhow::Result<SecretString> {
+    if let Ok(p) = std::env::var("RIGHTSDESK_PASSWORD") {
+        return Ok(SecretString::from(p));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from stdin")?;
+    let line = line.trim_end_matches(['\r', '\n']).to_string();
+    anyhow::ensure!(
+        !line.is_empty(),
+        "give the password in RIGHTSDESK_PASSWORD or on stdin"
+    );
+    Ok(SecretString::from(line))
+}

@@ -1,0 +1,252 @@
+//! Storage plumbing: one connection type over SQLite and PostgreSQL, the pool, migrations and
+//! the two places where the backends differ (connection set-up and "the id just inserted").
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::sql_types::BigInt;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection to whichever backend the configuration names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database engine a [`DatabaseUrl`] points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A parsed `--database-url`: `sqlite://PATH` or `postgres://...`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.redacted())
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if let Some(path) = raw.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(
+                    "a sqlite:// URL needs a file path, e.g. sqlite://data/rightsdesk.db".into(),
+                );
+            }
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+        } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            url::Url::parse(raw).map_err(|e| format!("not a valid PostgreSQL URL: {e}"))?;
+            Ok(DatabaseUrl::Postgres(raw.to_string()))
+        } else {
+            Err("the database URL must start with sqlite:// or postgres://".into())
+        }
+    }
+}
+
+impl DatabaseUrl {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The URL with any password removed, fit for logs.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(raw) => match url::Url::parse(raw) {
+                Ok(mut url) => {
+                    if url.password().is_some() {
+                        let _ = url.set_password(Some("***"));
+                    }
+                    url.to_string()
+                }
+                Err(_) => "postgres://<unparseable>".into(),
+            },
+        }
+    }
+}
+
+/// Opens connections for the pool, each set up for its backend.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// The database as the rest of the service sees it: a pool, its backend, and the rule that on
+/// SQLite only one writer runs at a time.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Opens the pool. On SQLite the file and its folder are created.
+    pub fn connect(
+        url: &DatabaseUrl,
+        pool_size: u32,
+        acquire_timeout: Duration,
+    ) -> anyhow::Result<Db> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("creating the database folder {}", parent.display())
+                })?;
+            }
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(acquire_timeout)
+            .test_on_check_out(true)
+            .build(Manager { url: url.clone() })
+            .with_context(|| format!("connecting to {}", url.redacted()))?;
+        Ok(Db {
+            pool,
+            backend: url.backend(),
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for start-up work and commands (not for request handlers).
+    pub fn get(&self) -> anyhow::Result<r2d2::PooledConnection<Manager>> {
+        self.pool
+            .get()
+            .context("taking a database connection from the pool")
+    }
+
+    /// Applies every pending migration of the backend.
+    pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
+        let mut conn = self.get()?;
+        run_migrations(&mut conn)
+    }
+
+    /// Runs read-only diesel work on the blocking pool, with the caller's tracing span.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        actix_web::web::block(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get().map_err(ApiError::unavailable)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// Runs diesel work inside one transaction on the blocking pool. On SQLite writers take turns.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let lock = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.clone());
+        let span = tracing::Span::current();
+        actix_web::web::block(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get().map_err(ApiError::unavailable)?;
+            let _turn = match &lock {
+                Some(lock) => Some(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+                None => None,
+            };
+            let conn: &mut DbConnection = &mut conn;
+            conn.transaction(work)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+}
+
+/// Applies the pending migrations of the connection's backend; answers their names.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
+    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+}
+
+/// The id of the row the connection inserted last (diesel's multi-connection has no RETURNING).
+/// Call it inside the transaction that inserted.
+pub fn last_insert_id(conn: &mut DbConnection) -> QueryResult<i64> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::select(diesel::dsl::sql::<BigInt>("last_insert_rowid()")).get_result(c)
+        }
+        DbConnection::Postgres(c) => {
+            diesel::select(diesel::dsl::sql::<BigInt>("lastval()")).get_result(c)
+        }
+    }
+}
+
+/// A simple query that proves the database answers (for `/readyz`).
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    conn.batch_execute("SELECT 1")
+}

@@ -1,0 +1,272 @@
+//! One error type for the HTTP layer, rendered as RFC 9457 problem+json in one place.
+
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use serde::Serialize;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One field that failed validation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the query string has invalid parameters")]
+    InvalidQuery(Vec<FieldError>),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("no such record")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the database is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn unavailable(err: impl std::error::Error + Send + Sync + 'static) -> ApiError {
+        ApiError::Unavailable(anyhow::Error::new(err))
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "validation",
+            ApiError::BadRequest(_) | ApiError::InvalidQuery(_) => "bad-request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound => "not-found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionFailed(_) => "precondition-failed",
+            ApiError::PreconditionRequired(_) => "precondition-required",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
+            ApiError::PayloadTooLarge(_) => "payload-too-large",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => ApiError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::Conflict("a record with the same unique values already exists".into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::Conflict(
+                "the record refers to, or is referred to by, another record".into(),
+            ),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+            | Error::BrokenTransactionManager => ApiError::Unavailable(anyhow::Error::new(err)),
+            other => ApiError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        ApiError::Internal(err)
+    }
+}
+
+/// A problem+json answer with the given status and detail.
+pub fn problem_response(
+    status: StatusCode,
+    slug: &str,
+    detail: String,
+    errors: Vec<FieldError>,
+) -> HttpResponse {
+    let problem = Problem {
+        problem_type: format!("/problems/{slug}"),
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+        .body(serde_json::to_string(&problem).unwrap_or_else(|_| "{}".into()))
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        // Internal details go to the log, never to the client.
+        match self {
+            ApiError::Internal(err) => {
+                tracing::error!(error = format!("{err:#}"), "internal error")
+            }
+            ApiError::Unavailable(err) => {
+                tracing::warn!(error = format!("{err:#}"), "database unavailable")
+            }
+            _ => {}
+        }
+        let errors = match self {
+            ApiError::Validation(errors) | ApiError::InvalidQuery(errors) => errors.clone(),
+            _ => Vec::new(),
+        };
+        let mut response =
+            problem_response(self.status_code(), self.slug(), self.to_string(), errors);
+        match self {
+            ApiError::TooManyRequests { retry_after_secs } => {
+                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+            }
+            ApiError::Unauthorized(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+/// JSON body errors: malformed (400), too large (413), wrong content type (415).
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError;
+    let api = match &err {
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => {
+            ApiError::PayloadTooLarge(format!("the body is larger than the {limit} bytes allowed"))
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("send the body as application/json".into())
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::BadRequest(format!("the JSON body is not valid: {e}"))
+        }
+        other => ApiError::BadRequest(format!("the body could not be read: {other}")),
+    };
+    api.into()
+}
+
+/// Query string errors (400).
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
+    ApiError::BadRequest(format!("the query string is not valid: {err}")).into()
+}
+
+/// Path errors, such as a non-numeric id (400).
+pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest(format!("the path is not valid: {err}")).into()
+}
+
+/// Turns any error answer that is not problem+json yet (unknown route, wrong method, actix's own
+/// errors) into one, so that every error the server sends has the same shape.
+pub fn ensure_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .response()
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (slug, detail) = match status {
+        StatusCode::NOT_FOUND => ("not-found", "no such resource".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method-not-allowed",
+            "this method is not allowed here".to_string(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "the body is too large".to_string()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported-media-type",
+            "unsupported content type".to_string(),
+        ),
+        s if s.is_server_error() => ("internal", "internal error".to_string()),
+        s => (
+            "bad-request",
+            s.canonical_reason().unwrap_or("error").to_lowercase(),
+        ),
+    };
+    let (req, original) = res.into_parts();
+    let mut replacement = problem_response(status, slug, detail, Vec::new());
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            replacement
+                .headers_mut()
+                .insert(name.clone(), value.clone());
+        }
+    }
+    let res: ServiceResponse<EitherBody<B, BoxBody>> = ServiceResponse::new(req, replacement)
+        .map_into_boxed_body()
+        .map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}

@@ -1,0 +1,163 @@
+//! The database schema, shared by SQLite and PostgreSQL. Written by hand to use only types both
+//! backends have; `tests/schema.rs` checks both migration sets against each other.
+
+diesel::table! {
+    outlets (id) {
+        id -> BigInt,
+        name -> Text,
+        website -> Nullable<Text>,
+        country -> Nullable<Text>,
+        contact_emails -> Text,
+        notes -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        outlet_id -> Nullable<BigInt>,
+        active -> Bool,
+        token_generation -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    articles (id) {
+        id -> BigInt,
+        source_outlet_id -> BigInt,
+        title -> Text,
+        byline -> Nullable<Text>,
+        url -> Nullable<Text>,
+        published_on -> Nullable<Date>,
+        external_id -> Nullable<Text>,
+        copyright_line -> Nullable<Text>,
+        copyright_holder -> Nullable<Text>,
+        copyright_year_from -> Nullable<Integer>,
+        copyright_year_to -> Nullable<Integer>,
+        permission_statement -> Nullable<Text>,
+        original_publisher -> Nullable<Text>,
+        permission_kind -> Nullable<Text>,
+        license_name -> Nullable<Text>,
+        embargo_until -> Nullable<Timestamp>,
+        text_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    licenses (id) {
+        id -> BigInt,
+        grantor_outlet_id -> BigInt,
+        licensee_outlet_id -> BigInt,
+        scope -> Text,
+        article_id -> Nullable<BigInt>,
+        feed_published_from -> Nullable<Date>,
+        feed_published_until -> Nullable<Date>,
+        actions -> Text,
+        media -> Text,
+        territories -> Text,
+        valid_from -> Date,
+        valid_until -> Nullable<Date>,
+        exclusive -> Bool,
+        credit_line -> Nullable<Text>,
+        fee_cents -> Nullable<BigInt>,
+        currency -> Nullable<Text>,
+        max_reprints -> Nullable<Integer>,
+        notes -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reprints (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        outlet_id -> BigInt,
+        reprinted_on -> Date,
+        medium -> Text,
+        territory -> Nullable<Text>,
+        url -> Nullable<Text>,
+        credit_line_used -> Nullable<Text>,
+        compliance -> Text,
+        license_id -> Nullable<BigInt>,
+        reasons -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notices (id) {
+        id -> BigInt,
+        license_id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        lead -> Text,
+        expires_on -> Date,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_user_id -> Nullable<BigInt>,
+        actor -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Nullable<BigInt>,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(articles -> outlets (source_outlet_id));
+diesel::joinable!(licenses -> articles (article_id));
+diesel::joinable!(reprints -> articles (article_id));
+diesel::joinable!(notices -> licenses (license_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    outlets, users, api_keys, articles, licenses, reprints, notices, audit_log,
+);

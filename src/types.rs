@@ -1,0 +1,245 @@
+//! Domain types shared by several features. Raw request strings become these at the boundary;
+//! past the handler nothing holds a string that could be invalid.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::FieldError;
+
+/// An email address, trimmed and lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl FromStr for Email {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let trimmed = raw.trim();
+        if trimmed.len() > 254 {
+            return Err("an email address has at most 254 characters".into());
+        }
+        let parsed = email_address::EmailAddress::from_str(trimmed)
+            .map_err(|_| format!("'{trimmed}' is not an email address"))?;
+        if !parsed.domain().contains('.') && parsed.domain() != "localhost" {
+            return Err(format!("'{trimmed}' has no full domain"));
+        }
+        Ok(Email(trimmed.to_lowercase()))
+    }
+}
+
+impl Email {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper-case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Country(isocountry::CountryCode);
+
+impl FromStr for Country {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let upper = raw.trim().to_ascii_uppercase();
+        isocountry::CountryCode::for_alpha2(&upper)
+            .map(Country)
+            .map_err(|_| format!("'{raw}' is not an ISO 3166-1 alpha-2 country code"))
+    }
+}
+
+impl Country {
+    pub fn code(&self) -> &'static str {
+        self.0.alpha2()
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for Country {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// An absolute http(s) URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebUrl(url::Url);
+
+impl FromStr for WebUrl {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let raw = raw.trim();
+        if raw.len() > 2048 {
+            return Err("a URL has at most 2048 characters".into());
+        }
+        let url = url::Url::parse(raw).map_err(|_| format!("'{raw}' is not an absolute URL"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(format!("'{raw}' is not an http or https URL"));
+        }
+        Ok(WebUrl(url))
+    }
+}
+
+impl WebUrl {
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+/// Collects field errors while a request is parsed into domain types.
+#[derive(Debug, Default)]
+pub struct Fields {
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    pub fn new() -> Fields {
+        Fields::default()
+    }
+
+    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// Parses an optional value with `FromStr`, noting the error under `field`.
+    pub fn parse<T: FromStr<Err = String>>(&mut self, field: &str, raw: Option<&str>) -> Option<T> {
+        match raw {
+            None => None,
+            Some(raw) => match raw.parse() {
+                Ok(value) => Some(value),
+                Err(message) => {
+                    self.error(field, message);
+                    None
+                }
+            },
+        }
+    }
+
+    /// A required text: trimmed, non-empty, at most `max` characters.
+    pub fn text(&mut self, field: &str, raw: &str, max: usize) -> String {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            self.error(field, "must not be empty");
+        } else if trimmed.chars().count() > max {
+            self.error(field, format!("must have at most {max} characters"));
+        }
+        trimmed.to_string()
+    }
+
+    /// An optional text: trimmed; blank becomes absent.
+    pub fn optional_text(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
+        let trimmed = raw.map(str::trim).filter(|s| !s.is_empty())?;
+        if trimmed.chars().count() > max {
+            self.error(field, format!("must have at most {max} characters"));
+        }
+        Some(trimmed.to_string())
+    }
+
+    /// A `YYYY-MM-DD` date.
+    pub fn date(&mut self, field: &str, raw: Option<&str>) -> Option<chrono::NaiveDate> {
+        let raw = raw?;
+        match chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.error(
+                    field,
+                    format!("'{raw}' is not a date in the form YYYY-MM-DD"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An RFC 3339 timestamp, or a date (taken as its midnight UTC); stored in UTC.
+    pub fn timestamp(&mut self, field: &str, raw: Option<&str>) -> Option<chrono::NaiveDateTime> {
+        let raw = raw?.trim();
+        if let Ok(ts) = chrono::DateTime::parse_from_rfc3339(raw) {
+            return Some(ts.with_timezone(&chrono::Utc).naive_utc());
+        }
+        if let Ok(date) = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            return date.and_hms_opt(0, 0, 0);
+        }
+        self.error(field, format!("'{raw}' is not an RFC 3339 timestamp"));
+        None
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Ends parsing: the value when every field was valid, else the collected errors.
+    pub fn finish<T>(self, value: T) -> Result<T, crate::error::ApiError> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(crate::error::ApiError::Validation(self.errors))
+        }
+    }
+}
+
+/// For PATCH bodies: absent stays `None`, `null` becomes `Some(None)`, a value `Some(Some(v))`.
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+/// Timestamps in answers: RFC 3339 in UTC.
+pub fn rfc3339(ts: &chrono::NaiveDateTime) -> String {
+    ts.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            "  Desk@Worthy.News ".parse::<Email>().unwrap().as_str(),
+            "desk@worthy.news"
+        );
+        assert!("not-an-email".parse::<Email>().is_err());
+        assert!("a@b".parse::<Email>().is_err());
+    }
+
+    #[test]
+    fn countries_are_iso_codes() {
+        assert_eq!("us".parse::<Country>().unwrap().code(), "US");
+        assert!("XX".parse::<Country>().is_err());
+        assert!("USA".parse::<Country>().is_err());
+    }
+
+    #[test]
+    fn urls_must_be_web() {
+        assert!("https://worthynews.com/a".parse::<WebUrl>().is_ok());
+        assert!("ftp://x.org".parse::<WebUrl>().is_err());
+        assert!("nope".parse::<WebUrl>().is_err());
+    }
+}
