@@ -211,10 +211,9 @@ impl Db {
         actix_web::web::block(move || {
             let _entered = span.enter();
             let mut conn = pool.get().map_err(ApiError::unavailable)?;
-            let _turn = match &lock {
-                Some(lock) => Some(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
-                None => None,
-            };
+            let _turn = lock
+                .as_ref()
+                .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
             let conn: &mut DbConnection = &mut conn;
             conn.transaction(work)
         })

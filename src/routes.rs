@@ -148,13 +148,18 @@ pub fn search_text(raw: Option<String>) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// A LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped (escape char `\`).
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends (for case-insensitive searches).
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A LIKE pattern matching `text` anywhere, lower-cased (compare it with `lower(column)`), with LIKE's wildcards escaped (escape char `\`).
 pub fn like_pattern(text: &str) -> String {
     let escaped = text
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    format!("%{escaped}%")
+    format!("%{}%", escaped.to_lowercase())
 }
 
 /// Field errors found in a query string answer 400, not 422.

@@ -236,7 +236,7 @@ pub fn list(
     }
     if let Some(q) = &filter.title_contains {
         query = query.filter(
-            articles::title
+            crate::routes::lower(articles::title)
                 .like(crate::routes::like_pattern(q))
                 .escape('\\'),
         );

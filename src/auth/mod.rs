@@ -177,7 +177,7 @@ impl FromRequest for Caller {
                 let digest = store::key_digest(&credential);
                 let (caller, stale) = state
                     .db
-                    .read(move |conn| Ok(store::caller_for_key(conn, &digest)?))
+                    .read(move |conn| store::caller_for_key(conn, &digest))
                     .await?
                     .ok_or_else(refused)?;
                 if stale {

@@ -123,7 +123,7 @@ pub fn list(
     }
     if let Some(q) = name_contains {
         query = query.filter(
-            outlets::name
+            crate::routes::lower(outlets::name)
                 .like(crate::routes::like_pattern(q))
                 .escape('\\'),
         );

@@ -1,0 +1,360 @@
+//! Login, tokens, API keys, roles and partner scoping.
+
+use jsonwebtoken::{encode, EncodingKey, Header};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::common::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD};
+
+fn signing_key(app: &TestApp) -> String {
+    std::fs::read_to_string(app.data_dir.path().join("jwt-secret"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+fn token_with(secret: &str, alg: jsonwebtoken::Algorithm, claims: Value) -> String {
+    encode(
+        &Header::new(alg),
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+fn claims(sub: i64, offset_exp: i64) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({"sub": sub.to_string(), "iss": "rightsdesk", "aud": "rightsdesk-api",
+           "iat": now, "nbf": now, "exp": now + offset_exp, "gen": 0})
+}
+
+/// Every operation of the OpenAPI document, with the roles that may use it. An endpoint added
+/// without a row here fails `every_role_against_every_endpoint`.
+struct Rule {
+    method: &'static str,
+    template: &'static str,
+    allowed: &'static [&'static str],
+}
+
+const ALL: &[&str] = &["admin", "desk", "viewer", "partner"];
+const STAFF_WRITE: &[&str] = &["admin", "desk"];
+const ADMIN: &[&str] = &["admin"];
+
+const RULES: &[Rule] = &[
+    Rule {
+        method: "get",
+        template: "/healthz",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
+        template: "/readyz",
+        allowed: ALL,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/auth/login",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/me",
+        allowed: ALL,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/users",
+        allowed: ADMIN,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/users",
+        allowed: ADMIN,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/users/{id}",
+        allowed: ADMIN,
+    },
+    Rule {
+        method: "patch",
+        template: "/v1/users/{id}",
+        allowed: ADMIN,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/api-keys",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/api-keys",
+        allowed: ALL,
+    },
+    Rule {
+        method: "delete",
+        template: "/v1/api-keys/{id}",
+        allowed: ALL,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/outlets",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/outlets",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/outlets/{id}",
+        allowed: ALL,
+    },
+    Rule {
+        method: "patch",
+        template: "/v1/outlets/{id}",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "delete",
+        template: "/v1/outlets/{id}",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/outlets/{id}/restore",
+        allowed: ADMIN,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/articles",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/articles",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/articles/{id}",
+        allowed: ALL,
+    },
+    Rule {
+        method: "patch",
+        template: "/v1/articles/{id}",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "delete",
+        template: "/v1/articles/{id}",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/articles/{id}/restore",
+        allowed: ADMIN,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/audit",
+        allowed: ADMIN,
+    },
+];
+
+/// A request body that passes parsing for the endpoint, so that only the role decides.
+fn body_for(method: &str, template: &str, ids: &Ids) -> Option<Value> {
+    let body = match (method, template) {
+        ("post", "/v1/auth/login") => json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        ("post", "/v1/users") => {
+            json!({"email": format!("new{}@rightsdesk.test", uuid::Uuid::new_v4().simple()), "password": PASSWORD, "role": "viewer"})
+        }
+        ("patch", "/v1/users/{id}") => json!({"active": true}),
+        ("post", "/v1/api-keys") => json!({"name": "script"}),
+        ("post", "/v1/outlets") => json!({"name": "New Outlet"}),
+        ("patch", "/v1/outlets/{id}") => json!({"notes": "checked"}),
+        ("post", "/v1/articles") => json!({"title": "New", "source_outlet_id": ids.outlet}),
+        ("patch", "/v1/articles/{id}") => json!({"byline": "Desk"}),
+        ("post", _) | ("patch", _) => json!({}),
+        _ => return None,
+    };
+    Some(body)
+}
+
+struct Ids {
+    outlet: i64,
+    article: i64,
+    user: i64,
+}
+
+both_backends! {
+    async fn every_role_against_every_endpoint(app) {
+        // Every documented operation has a rule.
+        let doc = app.get("/openapi.json").await.expect(200);
+        for (path, item) in doc.body["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                assert!(
+                    RULES.iter().any(|r| r.template == path && r.method == method),
+                    "{method} {path} has no access rule in tests/api/auth.rs"
+                );
+            }
+        }
+
+        let (outlet, article) = app.worthy_news().await;
+        let partner_outlet = app.create_outlet("Partner Daily").await;
+        let viewer_user = app.post("/v1/users", json!({"email": "target@rightsdesk.test", "password": PASSWORD, "role": "viewer"})).await.expect(201).id();
+        let ids = Ids { outlet, article, user: viewer_user };
+        let tokens = [
+            ("admin", app.admin_token.clone()),
+            ("desk", app.user_token("desk@rightsdesk.test", "desk", None).await),
+            ("viewer", app.user_token("viewer@rightsdesk.test", "viewer", None).await),
+            ("partner", app.user_token("partner@rightsdesk.test", "partner", Some(partner_outlet)).await),
+        ];
+        for rule in RULES {
+            for (role, token) in &tokens {
+                // Records that exist, owned by someone else than the partner.
+                let key = app.post_as(token, "/v1/api-keys", json!({"name": "k"})).await.expect(201).id();
+                let path = rule
+                    .template
+                    .replace("/v1/users/{id}", &format!("/v1/users/{}", ids.user))
+                    .replace("/v1/api-keys/{id}", &format!("/v1/api-keys/{key}"))
+                    .replace("/v1/outlets/{id}", &format!("/v1/outlets/{}", ids.outlet))
+                    .replace("/v1/articles/{id}", &format!("/v1/articles/{}", ids.article));
+                let method = Method::from_bytes(rule.method.to_uppercase().as_bytes()).unwrap();
+                let body = body_for(rule.method, rule.template, &ids);
+                let answer = app.send(method, &path, Some(token), body).await;
+                let status = answer.status.as_u16();
+                if rule.allowed.contains(role) {
+                    assert!(!matches!(status, 401 | 403), "{role} {} {path}: {status} {}", rule.method, answer.text);
+                    if *role == "partner" && path.contains(&format!("/{}", ids.outlet)) {
+                        assert_eq!(status, 404, "partner must not see another outlet's record: {} {path}", rule.method);
+                    }
+                } else if *role == "partner" {
+                    assert_eq!(status, 404, "partner {} {path}: {}", rule.method, answer.text);
+                } else {
+                    assert_eq!(status, 403, "{role} {} {path}: {}", rule.method, answer.text);
+                }
+                if rule.template == "/v1/articles/{id}" && rule.method == "delete" && status == 204 {
+                    app.post(&format!("/v1/articles/{}/restore", ids.article), json!({})).await.expect(200);
+                }
+                if rule.template == "/v1/outlets/{id}" && rule.method == "delete" {
+                    assert_ne!(status, 204, "the outlet has an article; delete must refuse");
+                }
+            }
+        }
+    }
+
+    async fn login_and_tokens(app) {
+        let me = app.get("/v1/me").await.expect(200);
+        assert_eq!(me.body["email"], ADMIN_EMAIL);
+        assert_eq!(me.body["role"], "admin");
+
+        // Same answer for an unknown email and a wrong password.
+        let unknown = app.send(Method::POST, "/v1/auth/login", None, Some(json!({"email": "nobody@rightsdesk.test", "password": "whatever it is"}))).await.expect_problem(401);
+        let wrong = app.send(Method::POST, "/v1/auth/login", None, Some(json!({"email": ADMIN_EMAIL, "password": "not the password"}))).await.expect_problem(401);
+        assert_eq!(unknown.body["detail"], wrong.body["detail"]);
+
+        let secret = signing_key(&app);
+        let good = token_with(&secret, jsonwebtoken::Algorithm::HS256, claims(1, 60));
+        app.get_as(&good, "/v1/me").await.expect(200);
+
+        let expired = token_with(&secret, jsonwebtoken::Algorithm::HS256, claims(1, -120));
+        app.get_as(&expired, "/v1/me").await.expect_problem(401);
+        let other_alg = token_with(&secret, jsonwebtoken::Algorithm::HS512, claims(1, 60));
+        app.get_as(&other_alg, "/v1/me").await.expect_problem(401);
+        let other_key = token_with("an entirely different key, 32+ chars long", jsonwebtoken::Algorithm::HS256, claims(1, 60));
+        app.get_as(&other_key, "/v1/me").await.expect_problem(401);
+        let mut wrong_aud = claims(1, 60);
+        wrong_aud["aud"] = json!("someone-else");
+        app.get_as(&token_with(&secret, jsonwebtoken::Algorithm::HS256, wrong_aud), "/v1/me").await.expect_problem(401);
+
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let none = format!("{}.{}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#), b64.encode(claims(1, 60).to_string()));
+        app.get_as(&none, "/v1/me").await.expect_problem(401);
+
+        // Tampered: the payload changed, the signature kept.
+        let parts: Vec<&str> = good.split('.').collect();
+        let mut forged = claims(2, 60);
+        forged["gen"] = json!(0);
+        let tampered = format!("{}.{}.{}", parts[0], b64.encode(forged.to_string()), parts[2]);
+        app.get_as(&tampered, "/v1/me").await.expect_problem(401);
+    }
+
+    async fn deactivated_users_and_revoked_keys_stop_at_once(app) {
+        let token = app.user_token("desk@rightsdesk.test", "desk", None).await;
+        let me = app.get_as(&token, "/v1/me").await.expect(200);
+        let user_id = me.body["id"].as_i64().unwrap();
+        let key = app.post_as(&token, "/v1/api-keys", json!({"name": "cms"})).await.expect(201);
+        let secret_key = key.body["key"].as_str().unwrap().to_string();
+        assert!(secret_key.starts_with("rdk_"));
+        let key_id = key.id();
+        let via_key = app.get_as(&secret_key, "/v1/me").await.expect(200);
+        assert_eq!(via_key.body["api_key_id"], key_id);
+
+        // The key is never shown again, and no hash shows anywhere.
+        let keys = app.get_as(&token, "/v1/api-keys").await.expect(200);
+        assert!(!keys.text.contains(&secret_key) && !keys.text.contains("hash"));
+        let users = app.get("/v1/users").await.expect(200);
+        assert!(!users.text.contains("argon2") && !users.text.contains("password"));
+
+        app.send(Method::DELETE, &format!("/v1/api-keys/{key_id}"), Some(&token), None).await.expect(204);
+        app.get_as(&secret_key, "/v1/me").await.expect_problem(401);
+
+        app.patch(&format!("/v1/users/{user_id}"), json!({"active": false})).await.expect(200);
+        app.get_as(&token, "/v1/me").await.expect_problem(401);
+        app.send(Method::POST, "/v1/auth/login", None, Some(json!({"email": "desk@rightsdesk.test", "password": PASSWORD}))).await.expect_problem(401);
+
+        // Audit has the user and key changes, without secrets.
+        let audit = app.get("/v1/audit").await.expect(200);
+        assert!(audit.text.contains("\"api_key\"") && audit.text.contains("\"revoke\""));
+        assert!(!audit.text.contains("argon2") && !audit.text.contains(&secret_key));
+    }
+
+    async fn weak_passwords_and_bad_roles_are_refused(app) {
+        let before = app.count_rows("users");
+        app.post("/v1/users", json!({"email": "a@rightsdesk.test", "password": "short", "role": "desk"})).await.expect_problem(422);
+        app.post("/v1/users", json!({"email": "a@rightsdesk.test", "password": "password1234", "role": "desk"})).await.expect_problem(422);
+        app.post("/v1/users", json!({"email": "a@rightsdesk.test", "password": PASSWORD, "role": "owner"})).await.expect_problem(422);
+        app.post("/v1/users", json!({"email": "a@rightsdesk.test", "password": PASSWORD, "role": "partner"})).await.expect_problem(422);
+        app.post("/v1/users", json!({"email": ADMIN_EMAIL, "password": PASSWORD, "role": "desk"})).await.expect_problem(409);
+        assert_eq!(app.count_rows("users"), before);
+    }
+
+    async fn throttling_engages_and_releases(app) {
+        let body = json!({"email": ADMIN_EMAIL, "password": "not the password"});
+        for _ in 0..5 {
+            app.send(Method::POST, "/v1/auth/login", None, Some(body.clone())).await.expect_problem(401);
+        }
+        let throttled = app.send(Method::POST, "/v1/auth/login", None, Some(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))).await.expect_problem(429);
+        let retry: u64 = throttled.headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=2).contains(&retry));
+        tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    }
+
+    async fn partners_see_only_their_world(app) {
+        let (source, article) = app.worthy_news().await;
+        let a = app.create_outlet("Partner A").await;
+        let b = app.create_outlet("Partner B").await;
+        let token_a = app.user_token("a@partner-a.test", "partner", Some(a)).await;
+
+        let own = app.get_as(&token_a, &format!("/v1/outlets/{a}")).await.expect(200);
+        assert_eq!(own.body["name"], "Partner A");
+        app.get_as(&token_a, &format!("/v1/outlets/{b}")).await.expect_problem(404);
+        app.get_as(&token_a, &format!("/v1/outlets/{source}")).await.expect_problem(404);
+        let listed = app.get_as(&token_a, "/v1/outlets").await.expect(200);
+        assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+        let filtered = app.get_as(&token_a, "/v1/outlets?q=Partner").await.expect(200);
+        assert_eq!(filtered.body["items"].as_array().unwrap().len(), 1);
+
+        // No license yet: the article does not exist for partner A.
+        app.get_as(&token_a, &format!("/v1/articles/{article}")).await.expect_problem(404);
+        let articles = app.get_as(&token_a, &format!("/v1/articles?source_outlet_id={source}")).await.expect(200);
+        assert_eq!(articles.body["items"].as_array().unwrap().len(), 0);
+        // Writing answers 404 too, never 403.
+        app.post_as(&token_a, "/v1/outlets", json!({"name": "Sneaky"})).await.expect_problem(404);
+    }
+}

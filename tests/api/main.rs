@@ -1,0 +1,10 @@
+//! Black-box tests through real HTTP, each on SQLite and on PostgreSQL. One test binary, one
+//! module per feature (one binary links once).
+
+mod common;
+
+mod articles;
+mod auth;
+mod errors;
+mod outlets;
+mod schema;
