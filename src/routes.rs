@@ -7,7 +7,7 @@ use utoipa::OpenApi;
 
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::{articles, audit, auth, outlets};
+use crate::{articles, audit, auth, licenses, outlets, reprints, rights};
 
 /// Every route of the service. Paths with several methods are one resource, so that a wrong
 /// method answers 405.
@@ -58,6 +58,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(delete().to(articles::routes::remove)),
         )
         .service(resource("/v1/articles/{id}/restore").route(post().to(articles::routes::restore)))
+        .service(
+            resource("/v1/licenses")
+                .route(post().to(licenses::routes::create))
+                .route(get().to(licenses::routes::list)),
+        )
+        .service(
+            resource("/v1/licenses/{id}")
+                .route(get().to(licenses::routes::read))
+                .route(patch().to(licenses::routes::update)),
+        )
+        .service(resource("/v1/licenses/{id}/renew").route(post().to(licenses::routes::renew)))
+        .service(resource("/v1/licenses/{id}/revoke").route(post().to(licenses::routes::revoke)))
+        .service(resource("/v1/licenses/{id}/suspend").route(post().to(licenses::routes::suspend)))
+        .service(resource("/v1/licenses/{id}/resume").route(post().to(licenses::routes::resume)))
+        .service(resource("/v1/licenses/{id}/history").route(get().to(licenses::routes::history)))
+        .service(resource("/v1/rights/check").route(get().to(rights::routes::check)))
+        .service(
+            resource("/v1/reprints")
+                .route(post().to(reprints::routes::create))
+                .route(get().to(reprints::routes::list)),
+        )
+        .service(resource("/v1/reprints/{id}").route(get().to(reprints::routes::read)))
         .service(resource("/v1/audit").route(get().to(audit::routes::list_audit)));
 }
 
@@ -72,6 +94,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         outlets::routes::remove, outlets::routes::restore,
         articles::routes::create, articles::routes::list, articles::routes::read, articles::routes::update,
         articles::routes::remove, articles::routes::restore,
+        licenses::routes::create, licenses::routes::list, licenses::routes::read, licenses::routes::update,
+        licenses::routes::renew, licenses::routes::revoke, licenses::routes::suspend, licenses::routes::resume,
+        licenses::routes::history,
+        rights::routes::check,
+        reprints::routes::create, reprints::routes::list, reprints::routes::read,
         audit::routes::list_audit,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),

@@ -6,5 +6,6 @@ mod common;
 mod articles;
 mod auth;
 mod errors;
+mod licenses;
 mod outlets;
 mod schema;

@@ -1,0 +1,493 @@
+//! Licenses: grants from a source outlet (grantor) to a partner outlet (licensee) for one
+//! article or the grantor's feed. The rules are in [`rules`]; this file turns requests into
+//! valid terms and terms into answers.
+
+pub mod routes;
+pub mod rules;
+pub mod store;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::types::{double_option, rfc3339, Fields};
+use rules::{
+    Action, Coverage, DateWindow, LicenseStatus, Medium, PublishedRange, Terms, Territories,
+};
+use store::LicenseRow;
+
+pub const MAX_CREDIT: usize = 2000;
+pub const MAX_NOTES: usize = 10_000;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLicenseRequest {
+    #[schema(example = 1)]
+    pub grantor_outlet_id: i64,
+    #[schema(example = 2)]
+    pub licensee_outlet_id: i64,
+    /// `article` or `feed`
+    #[schema(example = "feed")]
+    pub scope: String,
+    pub article_id: Option<i64>,
+    pub feed_published_from: Option<String>,
+    pub feed_published_until: Option<String>,
+    #[schema(example = json!(["republish"]))]
+    pub actions: Vec<String>,
+    #[schema(example = json!(["web"]))]
+    pub media: Vec<String>,
+    #[schema(example = json!(["US", "CA"]))]
+    pub territories: Vec<String>,
+    #[schema(example = "2025-01-01")]
+    pub valid_from: String,
+    #[schema(example = "2025-12-31")]
+    pub valid_until: Option<String>,
+    #[serde(default)]
+    pub exclusive: bool,
+    #[schema(
+        example = "This article was originally published on Worthy News and was reproduced with permission."
+    )]
+    pub credit_line: Option<String>,
+    pub fee_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub max_reprints: Option<i32>,
+    pub notes: Option<String>,
+}
+
+/// Valid license terms, ready to store.
+#[derive(Debug, Clone)]
+pub struct LicenseDraft {
+    pub grantor: i64,
+    pub licensee: i64,
+    pub coverage: Coverage,
+    pub actions: Vec<Action>,
+    pub media: Vec<Medium>,
+    pub territories: Territories,
+    pub window: DateWindow,
+    pub exclusive: bool,
+    pub credit_line: Option<String>,
+    pub fee_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub max_reprints: Option<i32>,
+    pub notes: Option<String>,
+    pub status: LicenseStatus,
+    pub status_reason: Option<String>,
+}
+
+impl LicenseDraft {
+    /// The terms as the rules see them (`id` 0 for a license not stored yet).
+    pub fn terms(&self, id: i64) -> Terms {
+        Terms {
+            id,
+            grantor: self.grantor,
+            licensee: self.licensee,
+            coverage: self.coverage,
+            actions: self.actions.clone(),
+            media: self.media.clone(),
+            territories: self.territories.clone(),
+            window: self.window,
+            exclusive: self.exclusive,
+            status: self.status,
+            max_reprints: self.max_reprints,
+        }
+    }
+}
+
+/// Parses a list of words into a sorted set, noting errors under `field`.
+pub fn parse_set<T: std::str::FromStr<Err = String> + Ord>(
+    f: &mut Fields,
+    field: &str,
+    raw: &[String],
+) -> Vec<T> {
+    if raw.is_empty() {
+        f.error(field, "name at least one");
+    }
+    let mut out = Vec::new();
+    for (i, item) in raw.iter().enumerate() {
+        if let Some(value) = f.parse::<T>(&format!("{field}[{i}]"), Some(item)) {
+            out.push(value);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn parse_territories(f: &mut Fields, raw: &[String]) -> Territories {
+    Territories::parse(raw).unwrap_or_else(|message| {
+        f.error("territories", message);
+        Territories::World
+    })
+}
+
+fn parse_window(f: &mut Fields, from: NaiveDate, until: Option<NaiveDate>) -> DateWindow {
+    DateWindow::new(from, until).unwrap_or_else(|message| {
+        f.error("valid_until", message);
+        DateWindow { from, until: None }
+    })
+}
+
+fn check_money(f: &mut Fields, fee_cents: Option<i64>, currency: &Option<String>) {
+    if fee_cents.is_some_and(|fee| fee < 0) {
+        f.error("fee_cents", "must not be negative");
+    }
+    if fee_cents.is_some() && currency.is_none() {
+        f.error("currency", "a fee needs a currency (ISO 4217, e.g. USD)");
+    }
+}
+
+fn parse_currency(f: &mut Fields, raw: Option<&str>) -> Option<String> {
+    let raw = raw?.trim().to_ascii_uppercase();
+    match iso_currency::Currency::from_code(&raw) {
+        Some(currency) => Some(currency.code().to_string()),
+        None => {
+            f.error(
+                "currency",
+                format!("'{raw}' is not an ISO 4217 currency code"),
+            );
+            None
+        }
+    }
+}
+
+fn check_max_reprints(f: &mut Fields, max: Option<i32>) {
+    if max.is_some_and(|m| m < 1) {
+        f.error("max_reprints", "must be at least 1 (omit it for no cap)");
+    }
+}
+
+fn check_feed_range(f: &mut Fields, range: PublishedRange) {
+    if let (Some(from), Some(until)) = (range.from, range.until) {
+        if until < from {
+            f.error(
+                "feed_published_until",
+                "must not be before feed_published_from",
+            );
+        }
+    }
+}
+
+impl NewLicenseRequest {
+    pub fn parse(self) -> Result<LicenseDraft, ApiError> {
+        let mut f = Fields::new();
+        if self.grantor_outlet_id <= 0 {
+            f.error("grantor_outlet_id", "must be the id of an outlet");
+        }
+        if self.licensee_outlet_id <= 0 {
+            f.error("licensee_outlet_id", "must be the id of an outlet");
+        }
+        if self.grantor_outlet_id == self.licensee_outlet_id {
+            f.error("licensee_outlet_id", "an outlet does not license to itself");
+        }
+        let range = PublishedRange {
+            from: f.date("feed_published_from", self.feed_published_from.as_deref()),
+            until: f.date("feed_published_until", self.feed_published_until.as_deref()),
+        };
+        let coverage = match (self.scope.as_str(), self.article_id) {
+            ("article", Some(id)) if id > 0 => {
+                if self.feed_published_from.is_some() || self.feed_published_until.is_some() {
+                    f.error(
+                        "feed_published_from",
+                        "only feed licenses have a publication range",
+                    );
+                }
+                Coverage::Article(id)
+            }
+            ("article", _) => {
+                f.error("article_id", "an article license names its article");
+                Coverage::Article(0)
+            }
+            ("feed", None) => {
+                check_feed_range(&mut f, range);
+                Coverage::Feed(range)
+            }
+            ("feed", Some(_)) => {
+                f.error(
+                    "article_id",
+                    "a feed license covers the grantor's articles; leave article_id out",
+                );
+                Coverage::Feed(range)
+            }
+            (other, _) => {
+                f.error(
+                    "scope",
+                    format!("'{other}' is not a scope: use article or feed"),
+                );
+                Coverage::Feed(range)
+            }
+        };
+        let valid_from = f.date("valid_from", Some(&self.valid_from));
+        let valid_until = f.date("valid_until", self.valid_until.as_deref());
+        let window = parse_window(&mut f, valid_from.unwrap_or(NaiveDate::MIN), valid_until);
+        check_money(&mut f, self.fee_cents, &self.currency);
+        check_max_reprints(&mut f, self.max_reprints);
+        let draft = LicenseDraft {
+            grantor: self.grantor_outlet_id,
+            licensee: self.licensee_outlet_id,
+            coverage,
+            actions: parse_set(&mut f, "actions", &self.actions),
+            media: parse_set(&mut f, "media", &self.media),
+            territories: parse_territories(&mut f, &self.territories),
+            window,
+            exclusive: self.exclusive,
+            credit_line: f.optional_text("credit_line", self.credit_line.as_deref(), MAX_CREDIT),
+            fee_cents: self.fee_cents,
+            currency: parse_currency(&mut f, self.currency.as_deref()),
+            max_reprints: self.max_reprints,
+            notes: f.optional_text("notes", self.notes.as_deref(), MAX_NOTES),
+            status: LicenseStatus::Active,
+            status_reason: None,
+        };
+        f.finish(draft)
+    }
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LicensePatch {
+    pub actions: Option<Vec<String>>,
+    pub media: Option<Vec<String>>,
+    pub territories: Option<Vec<String>>,
+    pub valid_from: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub valid_until: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub feed_published_from: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub feed_published_until: Option<Option<String>>,
+    pub exclusive: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub credit_line: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub fee_cents: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub currency: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub max_reprints: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+impl LicensePatch {
+    /// The terms as they will be once the patch applies.
+    pub fn apply(self, current: &LicenseDraft) -> Result<LicenseDraft, ApiError> {
+        let mut f = Fields::new();
+        let mut d = current.clone();
+        if let Some(actions) = &self.actions {
+            d.actions = parse_set(&mut f, "actions", actions);
+        }
+        if let Some(media) = &self.media {
+            d.media = parse_set(&mut f, "media", media);
+        }
+        if let Some(territories) = &self.territories {
+            d.territories = parse_territories(&mut f, territories);
+        }
+        let from = match &self.valid_from {
+            Some(raw) => f.date("valid_from", Some(raw)).unwrap_or(d.window.from),
+            None => d.window.from,
+        };
+        let until = match &self.valid_until {
+            Some(raw) => f.date("valid_until", raw.as_deref()),
+            None => d.window.until,
+        };
+        d.window = parse_window(&mut f, from, until);
+        if self.feed_published_from.is_some() || self.feed_published_until.is_some() {
+            match &mut d.coverage {
+                Coverage::Feed(range) => {
+                    if let Some(raw) = &self.feed_published_from {
+                        range.from = f.date("feed_published_from", raw.as_deref());
+                    }
+                    if let Some(raw) = &self.feed_published_until {
+                        range.until = f.date("feed_published_until", raw.as_deref());
+                    }
+                    let range = *range;
+                    check_feed_range(&mut f, range);
+                }
+                Coverage::Article(_) => f.error(
+                    "feed_published_from",
+                    "only feed licenses have a publication range",
+                ),
+            }
+        }
+        if let Some(exclusive) = self.exclusive {
+            d.exclusive = exclusive;
+        }
+        if let Some(credit) = self.credit_line {
+            d.credit_line = f.optional_text("credit_line", credit.as_deref(), MAX_CREDIT);
+        }
+        if let Some(fee) = self.fee_cents {
+            d.fee_cents = fee;
+        }
+        if let Some(currency) = self.currency {
+            d.currency = parse_currency(&mut f, currency.as_deref());
+        }
+        check_money(&mut f, d.fee_cents, &d.currency);
+        if let Some(max) = self.max_reprints {
+            d.max_reprints = max;
+        }
+        check_max_reprints(&mut f, d.max_reprints);
+        if let Some(notes) = self.notes {
+            d.notes = f.optional_text("notes", notes.as_deref(), MAX_NOTES);
+        }
+        f.finish(d)
+    }
+}
+
+/// A license as answers show it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LicenseView {
+    pub id: i64,
+    pub grantor_outlet_id: i64,
+    pub licensee_outlet_id: i64,
+    pub scope: String,
+    pub article_id: Option<i64>,
+    pub feed_published_from: Option<NaiveDate>,
+    pub feed_published_until: Option<NaiveDate>,
+    pub actions: Vec<String>,
+    pub media: Vec<String>,
+    pub territories: Vec<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub exclusive: bool,
+    pub credit_line: Option<String>,
+    pub fee_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub max_reprints: Option<i32>,
+    pub notes: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub version: i32,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+}
+
+fn split_list(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl From<&LicenseRow> for LicenseView {
+    fn from(r: &LicenseRow) -> Self {
+        LicenseView {
+            id: r.id,
+            grantor_outlet_id: r.grantor_outlet_id,
+            licensee_outlet_id: r.licensee_outlet_id,
+            scope: r.scope.clone(),
+            article_id: r.article_id,
+            feed_published_from: r.feed_published_from,
+            feed_published_until: r.feed_published_until,
+            actions: split_list(&r.actions),
+            media: split_list(&r.media),
+            territories: split_list(&r.territories),
+            valid_from: r.valid_from,
+            valid_until: r.valid_until,
+            exclusive: r.exclusive,
+            credit_line: r.credit_line.clone(),
+            fee_cents: r.fee_cents,
+            currency: r.currency.clone(),
+            max_reprints: r.max_reprints,
+            notes: r.notes.clone(),
+            status: r.status.clone(),
+            status_reason: r.status_reason.clone(),
+            version: r.version,
+            created_at: rfc3339(&r.created_at),
+            updated_at: rfc3339(&r.updated_at),
+            deleted_at: r.deleted_at.as_ref().map(rfc3339),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed() -> NewLicenseRequest {
+        NewLicenseRequest {
+            grantor_outlet_id: 1,
+            licensee_outlet_id: 2,
+            scope: "feed".into(),
+            actions: vec!["republish".into()],
+            media: vec!["web".into()],
+            territories: vec!["US".into(), "CA".into()],
+            valid_from: "2025-01-01".into(),
+            valid_until: Some("2025-12-31".into()),
+            ..Default::default()
+        }
+    }
+
+    fn fields(err: ApiError) -> Vec<String> {
+        match err {
+            ApiError::Validation(errors) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected validation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_feed_license_parses() {
+        let d = feed().parse().unwrap();
+        assert_eq!(d.actions, vec![Action::Republish]);
+        assert_eq!(d.territories.codes(), vec!["CA", "US"]);
+        assert_eq!(d.coverage, Coverage::Feed(PublishedRange::default()));
+    }
+
+    #[test]
+    fn every_mistake_is_named() {
+        let bad = NewLicenseRequest {
+            scope: "article".into(),
+            actions: vec!["steal".into()],
+            media: vec![],
+            territories: vec!["XX".into()],
+            valid_from: "2025-12-31".into(),
+            valid_until: Some("2025-01-01".into()),
+            fee_cents: Some(-5),
+            currency: Some("ZZZ".into()),
+            max_reprints: Some(0),
+            ..feed()
+        };
+        assert_eq!(
+            fields(bad.parse().unwrap_err()),
+            [
+                "article_id",
+                "valid_until",
+                "fee_cents",
+                "max_reprints",
+                "actions[0]",
+                "media",
+                "territories",
+                "currency"
+            ]
+        );
+    }
+
+    #[test]
+    fn patch_keeps_what_it_does_not_name() {
+        let d = feed().parse().unwrap();
+        let patch = LicensePatch {
+            valid_until: Some(None),
+            media: Some(vec!["print".into(), "web".into()]),
+            ..Default::default()
+        };
+        let after = patch.apply(&d).unwrap();
+        assert_eq!(after.window.until, None);
+        assert_eq!(after.media, vec![Medium::Web, Medium::Print]);
+        assert_eq!(after.actions, d.actions);
+        let bad = LicensePatch {
+            valid_until: Some(Some("2024-01-01".into())),
+            ..Default::default()
+        };
+        assert_eq!(fields(bad.apply(&d).unwrap_err()), ["valid_until"]);
+    }
+}

@@ -1,0 +1,498 @@
+//! `/v1/licenses`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::rules::{self, Coverage, LicenseStatus};
+use super::store::{self, LicenseFilter, LicenseRow};
+use super::{LicenseDraft, LicensePatch, LicenseView, NewLicenseRequest};
+use crate::audit::{self, Actor};
+use crate::auth::{Caller, Permission, Scope};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::pagination::{PageParams, Paged};
+use crate::routes::id;
+use crate::startup::AppState;
+use crate::types::Fields;
+
+/// Checks what the terms refer to: both outlets exist; an article license's article exists and
+/// belongs to the grantor. Fills the credit line from the article's permission statement.
+fn check_references(conn: &mut DbConnection, draft: &mut LicenseDraft) -> Result<(), ApiError> {
+    let mut f = Fields::new();
+    for (field, outlet) in [
+        ("grantor_outlet_id", draft.grantor),
+        ("licensee_outlet_id", draft.licensee),
+    ] {
+        if crate::outlets::store::find(conn, outlet, Scope::All).is_err() {
+            f.error(field, format!("there is no outlet {outlet}"));
+        }
+    }
+    if let Coverage::Article(article_id) = draft.coverage {
+        match crate::articles::store::find(conn, article_id, Scope::All) {
+            Ok(article) if article.source_outlet_id != draft.grantor => f.error(
+                "article_id",
+                format!(
+                    "article {article_id} belongs to outlet {}, not to the grantor",
+                    article.source_outlet_id
+                ),
+            ),
+            Ok(article) => {
+                if draft.credit_line.is_none() {
+                    draft.credit_line = article.permission_statement;
+                }
+            }
+            Err(_) => f.error("article_id", format!("there is no article {article_id}")),
+        }
+    }
+    f.finish(())
+}
+
+/// Refuses terms that overlap a license to another outlet when either of the two is exclusive.
+fn check_exclusivity(
+    conn: &mut DbConnection,
+    draft: &LicenseDraft,
+    id: i64,
+) -> Result<(), ApiError> {
+    let article = match draft.coverage {
+        Coverage::Article(a) => Some(a),
+        Coverage::Feed(_) => None,
+    };
+    let (candidates, dates) =
+        store::exclusivity_candidates(conn, draft.grantor, draft.licensee, article)?;
+    let terms = draft.terms(id);
+    let published_on = |article: i64| dates.get(&article).copied().flatten();
+    for candidate in candidates {
+        if rules::exclusivity_conflict(&terms, &candidate.terms()?, published_on) {
+            let which = if candidate.exclusive {
+                "is exclusive and overlaps these terms"
+            } else {
+                "overlaps these exclusive terms"
+            };
+            return Err(ApiError::Conflict(format!(
+                "license {} to outlet {} {which}",
+                candidate.id, candidate.licensee_outlet_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn with_etag(mut response: HttpResponse, row: &LicenseRow) -> HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&row.etag()) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The version an `If-Match` header names (`"3"` or `W/"3"`); `None` without the header.
+fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    text.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .map(Some)
+        .map_err(|_| {
+            ApiError::PreconditionFailed("If-Match does not name a version of this license".into())
+        })
+}
+
+/// Writes changed terms with optimistic concurrency and audits them; 412 when stale.
+fn save(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    action: &str,
+    before: &LicenseRow,
+    expected: Option<i32>,
+    draft: &LicenseDraft,
+) -> Result<LicenseRow, ApiError> {
+    let expected = expected.unwrap_or(before.version);
+    if expected != before.version || !store::update(conn, before.id, expected, draft)? {
+        return Err(ApiError::PreconditionFailed(format!(
+            "license {} is at version {}, not {expected}; read it again and retry",
+            before.id, before.version
+        )));
+    }
+    let after = store::find(conn, before.id, Scope::All)?;
+    audit::record(
+        conn,
+        Actor::Caller(caller),
+        action,
+        "license",
+        Some(before.id),
+        Some(&LicenseView::from(before)),
+        Some(&LicenseView::from(&after)),
+    )?;
+    Ok(after)
+}
+
+/// Grants a license. 409 when it would overlap an exclusive license to another outlet.
+#[utoipa::path(post, path = "/v1/licenses", tag = "licenses", request_body = NewLicenseRequest,
+    responses((status = 201, body = LicenseView), (status = 409, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewLicenseRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::WriteRecords)?;
+    let mut draft = body.into_inner().parse()?;
+    let row = state
+        .db
+        .write(move |conn| {
+            check_references(conn, &mut draft)?;
+            check_exclusivity(conn, &draft, 0)?;
+            let row = store::insert(conn, &draft)?;
+            audit::record(
+                conn,
+                Actor::Caller(&caller),
+                "create",
+                "license",
+                Some(row.id),
+                None::<&()>,
+                Some(&LicenseView::from(&row)),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    let response = HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/licenses/{}", row.id)))
+        .json(LicenseView::from(&row));
+    Ok(with_etag(response, &row))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LicenseQuery {
+    pub licensee_outlet_id: Option<i64>,
+    pub grantor_outlet_id: Option<i64>,
+    pub article_id: Option<i64>,
+    /// active, suspended or revoked
+    pub status: Option<String>,
+    /// Active and in force on this day (YYYY-MM-DD)
+    pub active_on: Option<String>,
+    /// Active and ending between today and N days from today
+    pub expiring_within_days: Option<u32>,
+}
+
+/// Lists licenses (a partner sees those it holds).
+#[utoipa::path(get, path = "/v1/licenses", tag = "licenses", params(LicenseQuery, PageParams),
+    responses((status = 200, body = Paged<LicenseView>), (status = 400, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<LicenseQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRecords)?;
+    let page = page.parse()?;
+    let q = query.into_inner();
+    let mut f = Fields::new();
+    let today = crate::types::today();
+    let filter = LicenseFilter {
+        licensee: q.licensee_outlet_id,
+        grantor: q.grantor_outlet_id,
+        article: q.article_id,
+        status: f.parse("status", q.status.as_deref()),
+        active_on: f.date("active_on", q.active_on.as_deref()),
+        ending_between: q
+            .expiring_within_days
+            .map(|n| (today, today + chrono::Days::new(u64::from(n.min(36_500))))),
+    };
+    f.finish(()).map_err(crate::routes::query_problem)?;
+    let scope = caller.scope();
+    let rows = state
+        .db
+        .read(move |conn| {
+            Ok(store::list(
+                conn,
+                scope,
+                &filter,
+                page.after_id,
+                page.limit,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Paged::new(rows, page, |r| r.id, |r| LicenseView::from(&r))))
+}
+
+/// One license, with its version as ETag.
+#[utoipa::path(get, path = "/v1/licenses/{id}", tag = "licenses", params(("id" = u64, Path)),
+    responses((status = 200, body = LicenseView), (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRecords)?;
+    let id = id(*path)?;
+    let scope = caller.scope();
+    let row = state
+        .db
+        .read(move |conn| Ok(store::find(conn, id, scope)?))
+        .await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(LicenseView::from(&row)),
+        &row,
+    ))
+}
+
+/// Changes the terms. Send the ETag back as `If-Match`: a stale one answers 412.
+#[utoipa::path(patch, path = "/v1/licenses/{id}", tag = "licenses", params(("id" = u64, Path)), request_body = LicensePatch,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem),
+              (status = 412, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<u64>,
+    body: web::Json<LicensePatch>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::WriteRecords)?;
+    let id = id(*path)?;
+    let expected = if_match(&req)?;
+    let patch = body.into_inner();
+    let row = state
+        .db
+        .write(move |conn| {
+            let before = store::find(conn, id, Scope::All)?;
+            let draft = patch.apply(&before.draft()?)?;
+            check_exclusivity(conn, &draft, id)?;
+            save(conn, &caller, "update", &before, expected, &draft)
+        })
+        .await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(LicenseView::from(&row)),
+        &row,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewRequest {
+    /// The new last day (YYYY-MM-DD), or null for open-ended
+    #[schema(example = "2026-12-31")]
+    pub valid_until: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    pub reason: Option<String>,
+}
+
+/// Moves a license's end date.
+#[utoipa::path(post, path = "/v1/licenses/{id}/renew", tag = "licenses", params(("id" = u64, Path)), request_body = RenewRequest,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn renew(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<u64>,
+    body: web::Json<RenewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::WriteRecords)?;
+    let id = id(*path)?;
+    let expected = if_match(&req)?;
+    let mut f = Fields::new();
+    let until = f.date("valid_until", body.valid_until.as_deref());
+    f.finish(())?;
+    let row = state
+        .db
+        .write(move |conn| {
+            let before = store::find(conn, id, Scope::All)?;
+            let mut draft = before.draft()?;
+            if draft.status == LicenseStatus::Revoked {
+                return Err(ApiError::Conflict(format!(
+                    "license {id} is revoked; grant a new one"
+                )));
+            }
+            draft.window = rules::DateWindow::new(draft.window.from, until)
+                .map_err(|m| ApiError::validation("valid_until", m))?;
+            check_exclusivity(conn, &draft, id)?;
+            save(conn, &caller, "renew", &before, expected, &draft)
+        })
+        .await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(LicenseView::from(&row)),
+        &row,
+    ))
+}
+
+/// Sets a license's status (revoke, suspend, resume), keeping its history.
+async fn set_status(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<u64>,
+    reason: Option<String>,
+    to: LicenseStatus,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::WriteRecords)?;
+    let id = id(*path)?;
+    let expected = if_match(&req)?;
+    let mut f = Fields::new();
+    let reason = f.optional_text("reason", reason.as_deref(), 2000);
+    if to == LicenseStatus::Revoked && reason.is_none() {
+        f.error("reason", "say why the license is revoked");
+    }
+    f.finish(())?;
+    let action = match to {
+        LicenseStatus::Revoked => "revoke",
+        LicenseStatus::Suspended => "suspend",
+        LicenseStatus::Active => "resume",
+    };
+    let row = state
+        .db
+        .write(move |conn| {
+            let before = store::find(conn, id, Scope::All)?;
+            let mut draft = before.draft()?;
+            match (draft.status, to) {
+                (LicenseStatus::Revoked, _) => {
+                    return Err(ApiError::Conflict(format!(
+                        "license {id} is revoked; a revocation is final"
+                    )))
+                }
+                (from, to) if from == to => {
+                    return Err(ApiError::Conflict(format!(
+                        "license {id} is already {}",
+                        to.as_str()
+                    )))
+                }
+                _ => {}
+            }
+            draft.status = to;
+            draft.status_reason = reason;
+            if to == LicenseStatus::Active {
+                check_exclusivity(conn, &draft, id)?;
+            }
+            save(conn, &caller, action, &before, expected, &draft)
+        })
+        .await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(LicenseView::from(&row)),
+        &row,
+    ))
+}
+
+/// Revokes a license for good, with a reason. It stays readable.
+#[utoipa::path(post, path = "/v1/licenses/{id}/revoke", tag = "licenses", params(("id" = u64, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<u64>,
+    body: web::Json<ReasonRequest>,
+) -> Result<HttpResponse, ApiError> {
+    set_status(
+        state,
+        caller,
+        req,
+        path,
+        body.into_inner().reason,
+        LicenseStatus::Revoked,
+    )
+    .await
+}
+
+/// Suspends a license until it is resumed.
+#[utoipa::path(post, path = "/v1/licenses/{id}/suspend", tag = "licenses", params(("id" = u64, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn suspend(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<u64>,
+    body: web::Json<ReasonRequest>,
+) -> Result<HttpResponse, ApiError> {
+    set_status(
+        state,
+        caller,
+        req,
+        path,
+        body.into_inner().reason,
+        LicenseStatus::Suspended,
+    )
+    .await
+}
+
+/// Resumes a suspended license.
+#[utoipa::path(post, path = "/v1/licenses/{id}/resume", tag = "licenses", params(("id" = u64, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn resume(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<u64>,
+    body: web::Json<ReasonRequest>,
+) -> Result<HttpResponse, ApiError> {
+    set_status(
+        state,
+        caller,
+        req,
+        path,
+        body.into_inner().reason,
+        LicenseStatus::Active,
+    )
+    .await
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub action: String,
+    pub actor: String,
+    pub at: String,
+    #[schema(value_type = Object)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub after: Option<serde_json::Value>,
+}
+
+/// Every change to a license: who, when, before and after.
+#[utoipa::path(get, path = "/v1/licenses/{id}/history", tag = "licenses", params(("id" = u64, Path)),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRecords)?;
+    let id = id(*path)?;
+    let scope = caller.scope();
+    let entries = state
+        .db
+        .read(move |conn| {
+            store::find(conn, id, scope)?;
+            Ok(audit::list(conn, Some("license"), Some(id), 0, 10_000)?)
+        })
+        .await?;
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    let history: Vec<HistoryEntry> = entries
+        .into_iter()
+        .map(|e| HistoryEntry {
+            action: e.action,
+            actor: e.actor,
+            at: crate::types::rfc3339(&e.created_at),
+            before: parse(e.before_json),
+            after: parse(e.after_json),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(history))
+}

@@ -1,0 +1,362 @@
+//! Licenses in the database.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::rules::{Coverage, DateWindow, LicenseStatus, PublishedRange, Terms, Territories};
+use super::LicenseDraft;
+use crate::auth::Scope;
+use crate::db::{last_insert_id, DbConnection};
+use crate::error::ApiError;
+use crate::schema::{articles, licenses, reprints};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = licenses)]
+pub struct LicenseRow {
+    pub id: i64,
+    pub grantor_outlet_id: i64,
+    pub licensee_outlet_id: i64,
+    pub scope: String,
+    pub article_id: Option<i64>,
+    pub feed_published_from: Option<NaiveDate>,
+    pub feed_published_until: Option<NaiveDate>,
+    pub actions: String,
+    pub media: String,
+    pub territories: String,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub exclusive: bool,
+    pub credit_line: Option<String>,
+    pub fee_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub max_reprints: Option<i32>,
+    pub notes: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+fn corrupt(id: i64, what: &str, err: String) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!(
+        "license {id} has an unreadable {what}: {err}"
+    ))
+}
+
+fn parse_list<T: std::str::FromStr<Err = String>>(
+    id: i64,
+    what: &str,
+    stored: &str,
+) -> Result<Vec<T>, ApiError> {
+    stored
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|e| corrupt(id, what, e)))
+        .collect()
+}
+
+impl LicenseRow {
+    /// The stored terms, as the rules and the draft need them.
+    pub fn draft(&self) -> Result<LicenseDraft, ApiError> {
+        let coverage = match (self.scope.as_str(), self.article_id) {
+            ("article", Some(article)) => Coverage::Article(article),
+            _ => Coverage::Feed(PublishedRange {
+                from: self.feed_published_from,
+                until: self.feed_published_until,
+            }),
+        };
+        let territory_words: Vec<String> =
+            self.territories.split(',').map(str::to_string).collect();
+        Ok(LicenseDraft {
+            grantor: self.grantor_outlet_id,
+            licensee: self.licensee_outlet_id,
+            coverage,
+            actions: parse_list(self.id, "actions", &self.actions)?,
+            media: parse_list(self.id, "media", &self.media)?,
+            territories: Territories::parse(&territory_words)
+                .map_err(|e| corrupt(self.id, "territories", e))?,
+            window: DateWindow {
+                from: self.valid_from,
+                until: self.valid_until,
+            },
+            exclusive: self.exclusive,
+            credit_line: self.credit_line.clone(),
+            fee_cents: self.fee_cents,
+            currency: self.currency.clone(),
+            max_reprints: self.max_reprints,
+            notes: self.notes.clone(),
+            status: self
+                .status
+                .parse()
+                .map_err(|e| corrupt(self.id, "status", e))?,
+            status_reason: self.status_reason.clone(),
+        })
+    }
+
+    pub fn terms(&self) -> Result<Terms, ApiError> {
+        Ok(self.draft()?.terms(self.id))
+    }
+
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.version)
+    }
+}
+
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = licenses)]
+#[diesel(treat_none_as_null = true)]
+pub struct LicenseValues {
+    pub grantor_outlet_id: i64,
+    pub licensee_outlet_id: i64,
+    pub scope: String,
+    pub article_id: Option<i64>,
+    pub feed_published_from: Option<NaiveDate>,
+    pub feed_published_until: Option<NaiveDate>,
+    pub actions: String,
+    pub media: String,
+    pub territories: String,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub exclusive: bool,
+    pub credit_line: Option<String>,
+    pub fee_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub max_reprints: Option<i32>,
+    pub notes: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<&LicenseDraft> for LicenseValues {
+    fn from(d: &LicenseDraft) -> Self {
+        let (scope, article_id, range) = match d.coverage {
+            Coverage::Article(id) => ("article", Some(id), PublishedRange::default()),
+            Coverage::Feed(range) => ("feed", None, range),
+        };
+        LicenseValues {
+            grantor_outlet_id: d.grantor,
+            licensee_outlet_id: d.licensee,
+            scope: scope.to_string(),
+            article_id,
+            feed_published_from: range.from,
+            feed_published_until: range.until,
+            actions: join(&d.actions),
+            media: join(&d.media),
+            territories: d.territories.codes().join(","),
+            valid_from: d.window.from,
+            valid_until: d.window.until,
+            exclusive: d.exclusive,
+            credit_line: d.credit_line.clone(),
+            fee_cents: d.fee_cents,
+            currency: d.currency.clone(),
+            max_reprints: d.max_reprints,
+            notes: d.notes.clone(),
+            status: d.status.as_str().to_string(),
+            status_reason: d.status_reason.clone(),
+            updated_at: crate::types::now(),
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, draft: &LicenseDraft) -> QueryResult<LicenseRow> {
+    let values = LicenseValues::from(draft);
+    diesel::insert_into(licenses::table)
+        .values((
+            &values,
+            licenses::version.eq(1),
+            licenses::created_at.eq(values.updated_at),
+        ))
+        .execute(conn)?;
+    let id = last_insert_id(conn)?;
+    find(conn, id, Scope::All)
+}
+
+/// A live license the scope may see (a partner: its own, as licensee).
+pub fn find(conn: &mut DbConnection, id: i64, scope: Scope) -> QueryResult<LicenseRow> {
+    let mut query = licenses::table
+        .filter(licenses::id.eq(id))
+        .filter(licenses::deleted_at.is_null())
+        .select(LicenseRow::as_select())
+        .into_boxed();
+    if let Scope::Outlet(own) = scope {
+        query = query.filter(licenses::licensee_outlet_id.eq(own));
+    }
+    query.first(conn)
+}
+
+/// Writes new terms if the license is still at `expected_version`; false when someone else
+/// changed it first.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    expected_version: i32,
+    draft: &LicenseDraft,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        licenses::table
+            .filter(licenses::id.eq(id))
+            .filter(licenses::version.eq(expected_version)),
+    )
+    .set((
+        &LicenseValues::from(draft),
+        licenses::version.eq(expected_version + 1),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct LicenseFilter {
+    pub licensee: Option<i64>,
+    pub grantor: Option<i64>,
+    pub article: Option<i64>,
+    pub status: Option<LicenseStatus>,
+    pub active_on: Option<NaiveDate>,
+    /// (today, last day): active licenses ending within the range.
+    pub ending_between: Option<(NaiveDate, NaiveDate)>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: Scope,
+    filter: &LicenseFilter,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<LicenseRow>> {
+    let mut query = licenses::table
+        .filter(licenses::deleted_at.is_null())
+        .filter(licenses::id.gt(after_id))
+        .order(licenses::id.asc())
+        .limit(limit)
+        .select(LicenseRow::as_select())
+        .into_boxed();
+    if let Scope::Outlet(own) = scope {
+        query = query.filter(licenses::licensee_outlet_id.eq(own));
+    }
+    if let Some(licensee) = filter.licensee {
+        query = query.filter(licenses::licensee_outlet_id.eq(licensee));
+    }
+    if let Some(grantor) = filter.grantor {
+        query = query.filter(licenses::grantor_outlet_id.eq(grantor));
+    }
+    if let Some(article) = filter.article {
+        query = query.filter(licenses::article_id.eq(article));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(licenses::status.eq(status.as_str()));
+    }
+    if let Some(day) = filter.active_on {
+        query = query
+            .filter(licenses::status.eq(LicenseStatus::Active.as_str()))
+            .filter(licenses::valid_from.le(day))
+            .filter(
+                licenses::valid_until
+                    .is_null()
+                    .or(licenses::valid_until.ge(day)),
+            );
+    }
+    if let Some((first, last)) = filter.ending_between {
+        query = query
+            .filter(licenses::status.eq(LicenseStatus::Active.as_str()))
+            .filter(licenses::valid_until.ge(first))
+            .filter(licenses::valid_until.le(last));
+    }
+    query.load(conn)
+}
+
+/// Publication dates of articles, by id.
+pub type PublicationDates = HashMap<i64, Option<NaiveDate>>;
+
+/// Licenses of the grantor that could stand in the way of exclusivity: live, not revoked, to
+/// another licensee. With the publication dates of the articles they (and `also`) name.
+pub fn exclusivity_candidates(
+    conn: &mut DbConnection,
+    grantor: i64,
+    licensee: i64,
+    also: Option<i64>,
+) -> QueryResult<(Vec<LicenseRow>, PublicationDates)> {
+    let rows: Vec<LicenseRow> = licenses::table
+        .filter(licenses::deleted_at.is_null())
+        .filter(licenses::grantor_outlet_id.eq(grantor))
+        .filter(licenses::licensee_outlet_id.ne(licensee))
+        .filter(licenses::status.ne(LicenseStatus::Revoked.as_str()))
+        .select(LicenseRow::as_select())
+        .load(conn)?;
+    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.article_id).collect();
+    ids.extend(also);
+    let dates: Vec<(i64, Option<NaiveDate>)> = articles::table
+        .filter(articles::id.eq_any(&ids))
+        .select((articles::id, articles::published_on))
+        .load(conn)?;
+    Ok((rows, dates.into_iter().collect()))
+}
+
+/// The live article and every live license of `licensee` that names it or the feed of its
+/// source: one indexed query (the rights check's hot path). `None` when the article does not
+/// exist.
+pub fn coverage(
+    conn: &mut DbConnection,
+    article_id: i64,
+    licensee: i64,
+) -> QueryResult<Option<(crate::articles::store::ArticleRow, Vec<LicenseRow>)>> {
+    use crate::articles::store::ArticleRow;
+    let names_article = licenses::licensee_outlet_id
+        .eq(licensee)
+        .and(licenses::deleted_at.is_null())
+        .and(
+            licenses::article_id
+                .eq(articles::id.nullable())
+                .or(licenses::scope
+                    .eq("feed")
+                    .and(licenses::grantor_outlet_id.eq(articles::source_outlet_id))),
+        );
+    let rows: Vec<(ArticleRow, Option<LicenseRow>)> = articles::table
+        .left_join(licenses::table.on(names_article))
+        .filter(articles::id.eq(article_id))
+        .filter(articles::deleted_at.is_null())
+        .select((ArticleRow::as_select(), Option::<LicenseRow>::as_select()))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((article, first)) = rows.next() else {
+        return Ok(None);
+    };
+    let licenses = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, l)| l))
+        .collect();
+    Ok(Some((article, licenses)))
+}
+
+/// How many covered reprints each of these licenses already has.
+pub fn covered_reprints(
+    conn: &mut DbConnection,
+    license_ids: &[i64],
+) -> QueryResult<HashMap<i64, i64>> {
+    if license_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let counts: Vec<(Option<i64>, i64)> = reprints::table
+        .filter(reprints::license_id.eq_any(license_ids))
+        .filter(reprints::compliance.eq("covered"))
+        .filter(reprints::deleted_at.is_null())
+        .group_by(reprints::license_id)
+        .select((reprints::license_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counts
+        .into_iter()
+        .filter_map(|(id, n)| id.map(|id| (id, n)))
+        .collect())
+}

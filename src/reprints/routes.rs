@@ -1,0 +1,169 @@
+//! `/v1/reprints`.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::store::{self, ReprintFilter};
+use super::{Compliance, NewReprintRequest, ReprintView};
+use crate::audit::{self, Actor};
+use crate::auth::{Caller, Permission, Scope};
+use crate::error::ApiError;
+use crate::licenses::rules::{self, Reason, Use};
+use crate::pagination::{PageParams, Paged};
+use crate::routes::{created, id};
+use crate::startup::AppState;
+use crate::types::Fields;
+
+/// Records a reprint and its verdict: covered by a license, or uncovered and why.
+#[utoipa::path(post, path = "/v1/reprints", tag = "reprints", request_body = NewReprintRequest,
+    responses((status = 201, body = ReprintView), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewReprintRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::RecordReprints)?;
+    let draft = body.into_inner().parse()?;
+    let scope = caller.scope();
+    if let Scope::Outlet(own) = scope {
+        if own != draft.outlet_id {
+            return Err(ApiError::NotFound);
+        }
+    }
+    let row = state
+        .db
+        .write(move |conn| {
+            if crate::outlets::store::find(conn, draft.outlet_id, Scope::All).is_err() {
+                return Err(ApiError::validation(
+                    "outlet_id",
+                    format!("there is no outlet {}", draft.outlet_id),
+                ));
+            }
+            // A partner records reprints of the articles it can see; anything else does not exist for it.
+            if let Err(diesel::result::Error::NotFound) =
+                crate::articles::store::find(conn, draft.article_id, scope)
+            {
+                return Err(match scope {
+                    Scope::All => ApiError::validation(
+                        "article_id",
+                        format!("there is no article {}", draft.article_id),
+                    ),
+                    Scope::Outlet(_) => ApiError::NotFound,
+                });
+            }
+            let wanted = Use::new(
+                draft.action,
+                draft.medium,
+                draft.territory,
+                draft.reprinted_on,
+                crate::types::now(),
+            );
+            let (_, verdict) =
+                crate::rights::evaluate(conn, draft.outlet_id, draft.article_id, &wanted)?
+                    .ok_or(ApiError::NotFound)?;
+            let (compliance, license_id, reasons) = match &verdict.covering {
+                Some(license) => {
+                    let required = verdict.credit_line.as_deref().unwrap_or("");
+                    if rules::credit_given(required, draft.credit_line_used.as_deref()) {
+                        (Compliance::Covered, Some(license.id), Vec::new())
+                    } else {
+                        (
+                            Compliance::Uncovered,
+                            Some(license.id),
+                            vec![Reason::CreditLineMissing],
+                        )
+                    }
+                }
+                None => (Compliance::Uncovered, None, verdict.reasons()),
+            };
+            let row = store::insert(conn, &draft, compliance, license_id, &reasons)?;
+            audit::record(
+                conn,
+                Actor::Caller(&caller),
+                "create",
+                "reprint",
+                Some(row.id),
+                None::<&()>,
+                Some(&ReprintView::from(&row)),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(created(
+        format!("/v1/reprints/{}", row.id),
+        &ReprintView::from(&row),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ReprintQuery {
+    pub outlet_id: Option<i64>,
+    pub article_id: Option<i64>,
+    pub license_id: Option<i64>,
+    /// covered or uncovered
+    pub compliance: Option<String>,
+    /// Reprinted on or after (YYYY-MM-DD)
+    pub from: Option<String>,
+    /// Reprinted on or before (YYYY-MM-DD)
+    pub to: Option<String>,
+}
+
+/// Lists reprints (a partner sees its own).
+#[utoipa::path(get, path = "/v1/reprints", tag = "reprints", params(ReprintQuery, PageParams),
+    responses((status = 200, body = Paged<ReprintView>), (status = 400, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ReprintQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRecords)?;
+    let page = page.parse()?;
+    let q = query.into_inner();
+    let mut f = Fields::new();
+    let filter = ReprintFilter {
+        outlet: q.outlet_id,
+        article: q.article_id,
+        license: q.license_id,
+        compliance: f.parse("compliance", q.compliance.as_deref()),
+        from: f.date("from", q.from.as_deref()),
+        to: f.date("to", q.to.as_deref()),
+    };
+    f.finish(()).map_err(crate::routes::query_problem)?;
+    let scope = caller.scope();
+    let rows = state
+        .db
+        .read(move |conn| {
+            Ok(store::list(
+                conn,
+                scope,
+                &filter,
+                page.after_id,
+                page.limit,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Paged::new(rows, page, |r| r.id, |r| ReprintView::from(&r))))
+}
+
+/// One reprint.
+#[utoipa::path(get, path = "/v1/reprints/{id}", tag = "reprints", params(("id" = u64, Path)),
+    responses((status = 200, body = ReprintView), (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRecords)?;
+    let id = id(*path)?;
+    let scope = caller.scope();
+    let row = state
+        .db
+        .read(move |conn| Ok(store::find(conn, id, scope)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(ReprintView::from(&row)))
+}

@@ -1,0 +1,148 @@
+//! Reprints in the database.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{Compliance, ReprintDraft};
+use crate::auth::Scope;
+use crate::db::{last_insert_id, DbConnection};
+use crate::licenses::rules::Reason;
+use crate::schema::reprints;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reprints)]
+pub struct ReprintRow {
+    pub id: i64,
+    pub article_id: i64,
+    pub outlet_id: i64,
+    pub reprinted_on: NaiveDate,
+    pub medium: String,
+    pub territory: Option<String>,
+    pub url: Option<String>,
+    pub credit_line_used: Option<String>,
+    pub compliance: String,
+    pub license_id: Option<i64>,
+    pub reasons: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+impl ReprintRow {
+    pub fn reasons(&self) -> Vec<Reason> {
+        self.reasons
+            .split(',')
+            .filter_map(|r| r.parse().ok())
+            .collect()
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = reprints)]
+struct NewReprintRow<'a> {
+    article_id: i64,
+    outlet_id: i64,
+    reprinted_on: NaiveDate,
+    medium: &'a str,
+    territory: Option<&'a str>,
+    url: Option<&'a str>,
+    credit_line_used: Option<&'a str>,
+    compliance: &'a str,
+    license_id: Option<i64>,
+    reasons: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    draft: &ReprintDraft,
+    compliance: Compliance,
+    license_id: Option<i64>,
+    reasons: &[Reason],
+) -> QueryResult<ReprintRow> {
+    let now = crate::types::now();
+    let row = NewReprintRow {
+        article_id: draft.article_id,
+        outlet_id: draft.outlet_id,
+        reprinted_on: draft.reprinted_on,
+        medium: draft.medium.as_str(),
+        territory: draft.territory.as_ref().map(|t| t.code()),
+        url: draft.url.as_ref().map(|u| u.as_str()),
+        credit_line_used: draft.credit_line_used.as_deref(),
+        compliance: compliance.as_str(),
+        license_id,
+        reasons: reasons
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(reprints::table)
+        .values(&row)
+        .execute(conn)?;
+    let id = last_insert_id(conn)?;
+    find(conn, id, Scope::All)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64, scope: Scope) -> QueryResult<ReprintRow> {
+    let mut query = reprints::table
+        .filter(reprints::id.eq(id))
+        .filter(reprints::deleted_at.is_null())
+        .select(ReprintRow::as_select())
+        .into_boxed();
+    if let Scope::Outlet(own) = scope {
+        query = query.filter(reprints::outlet_id.eq(own));
+    }
+    query.first(conn)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ReprintFilter {
+    pub outlet: Option<i64>,
+    pub article: Option<i64>,
+    pub compliance: Option<Compliance>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub license: Option<i64>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: Scope,
+    filter: &ReprintFilter,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<ReprintRow>> {
+    let mut query = reprints::table
+        .filter(reprints::deleted_at.is_null())
+        .filter(reprints::id.gt(after_id))
+        .order(reprints::id.asc())
+        .limit(limit)
+        .select(ReprintRow::as_select())
+        .into_boxed();
+    if let Scope::Outlet(own) = scope {
+        query = query.filter(reprints::outlet_id.eq(own));
+    }
+    if let Some(outlet) = filter.outlet {
+        query = query.filter(reprints::outlet_id.eq(outlet));
+    }
+    if let Some(article) = filter.article {
+        query = query.filter(reprints::article_id.eq(article));
+    }
+    if let Some(compliance) = filter.compliance {
+        query = query.filter(reprints::compliance.eq(compliance.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(reprints::reprinted_on.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(reprints::reprinted_on.le(to));
+    }
+    if let Some(license) = filter.license {
+        query = query.filter(reprints::license_id.eq(license));
+    }
+    query.load(conn)
+}

@@ -1,0 +1,120 @@
+//! `GET /v1/rights/check`.
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{evaluate, Considered};
+use crate::auth::{Caller, Permission, Scope};
+use crate::error::ApiError;
+use crate::licenses::rules::{Action, Medium, Reason, Use};
+use crate::startup::AppState;
+use crate::types::{Country, Fields};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CheckQuery {
+    /// The outlet that wants to use the article (a partner: its own)
+    pub outlet_id: Option<String>,
+    pub article_id: Option<String>,
+    /// The day of the use, YYYY-MM-DD (default: today, UTC)
+    pub on: Option<String>,
+    /// republish (default), excerpt, translate, adapt, archive
+    pub action: Option<String>,
+    /// web (default), print, app, newsletter, broadcast, social
+    pub medium: Option<String>,
+    /// ISO 3166-1 alpha-2; when absent, territory is not checked
+    pub territory: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CheckAnswer {
+    pub allowed: bool,
+    pub license_id: Option<i64>,
+    pub valid_until: Option<NaiveDate>,
+    #[schema(
+        example = "This article was originally published on Worthy News and was reproduced with permission."
+    )]
+    pub credit_line: Option<String>,
+    pub reasons: Vec<Reason>,
+    /// Each license looked at, and why it does not cover the request
+    pub considered: Vec<Considered>,
+    pub outlet_id: i64,
+    pub article_id: i64,
+    pub on: NaiveDate,
+    pub action: Action,
+    pub medium: Medium,
+    pub territory: Option<String>,
+}
+
+fn required_id(f: &mut Fields, field: &str, raw: Option<&str>) -> i64 {
+    match raw.map(|r| r.trim().parse::<i64>()) {
+        Some(Ok(id)) if id > 0 => id,
+        Some(_) => {
+            f.error(field, "must be a positive integer id");
+            0
+        }
+        None => {
+            f.error(field, "is required");
+            0
+        }
+    }
+}
+
+/// May an outlet do this with this article? Names the license that allows it, or every reason why not.
+#[utoipa::path(get, path = "/v1/rights/check", tag = "rights", params(CheckQuery),
+    responses((status = 200, body = CheckAnswer), (status = 400, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn check(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<CheckQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::CheckRights)?;
+    let q = query.into_inner();
+    let mut f = Fields::new();
+    let outlet_id = required_id(&mut f, "outlet_id", q.outlet_id.as_deref());
+    let article_id = required_id(&mut f, "article_id", q.article_id.as_deref());
+    let on = f
+        .date("on", q.on.as_deref())
+        .unwrap_or_else(crate::types::today);
+    let action = f
+        .parse::<Action>("action", q.action.as_deref())
+        .unwrap_or(Action::Republish);
+    let medium = f
+        .parse::<Medium>("medium", q.medium.as_deref())
+        .unwrap_or(Medium::Web);
+    let territory = f.parse::<Country>("territory", q.territory.as_deref());
+    f.finish(()).map_err(crate::routes::query_problem)?;
+    let scope = caller.scope();
+    if let Scope::Outlet(own) = scope {
+        if own != outlet_id {
+            return Err(ApiError::NotFound);
+        }
+    }
+    let wanted = Use::new(action, medium, territory, on, crate::types::now());
+    let (_article, verdict) = state
+        .db
+        .read(move |conn| evaluate(conn, outlet_id, article_id, &wanted))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // A partner with no license touching the article does not learn that it exists.
+    if scope != Scope::All && verdict.considered.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    let reasons = verdict.reasons();
+    Ok(HttpResponse::Ok().json(CheckAnswer {
+        allowed: verdict.covering.is_some(),
+        license_id: verdict.covering.as_ref().map(|l| l.id),
+        valid_until: verdict.covering.as_ref().and_then(|l| l.valid_until),
+        credit_line: verdict.covering.as_ref().and(verdict.credit_line.clone()),
+        reasons,
+        considered: verdict.considered,
+        outlet_id,
+        article_id,
+        on,
+        action,
+        medium,
+        territory: territory.map(|t| t.code().to_string()),
+    }))
+}
