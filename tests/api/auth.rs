@@ -461,3 +461,45 @@ both_backends! {
         app.post_as(&token_a, "/v1/outlets", json!({"name": "Sneaky"})).await.expect_problem(404);
     }
 }
+
+both_backends! {
+    async fn key_rotation_and_hash_upgrade_across_a_restart(app) {
+        // The first instance: its signing key, and a desk user hashed with its (cheap) parameters.
+        let token = app.user_token("desk@rightsdesk.test", "desk", None).await;
+        let old_secret = signing_key(&app);
+        let hash_before = stored_hash(&app, "desk@rightsdesk.test");
+        assert!(hash_before.contains("m=1024,t=1,p=1"), "{hash_before}");
+
+        // A second instance on the same database: a new key, the old one kept for verification,
+        // and stronger hashing parameters.
+        let url = match &app.pg {
+            Some(db) => db.url.clone(),
+            None => format!("sqlite://{}", app.data_dir.path().join("rightsdesk.db").display()),
+        };
+        let second_dir = tempfile::tempdir().unwrap();
+        let mut config = crate::common::test_config(&url, second_dir.path());
+        config.jwt_secret = Some("a brand new signing key of 32+ characters".to_string().into());
+        config.jwt_previous_secret = Some(old_secret.clone().into());
+        config.argon2_memory_kib = 2048;
+        let rotated = TestApp::spawn_with(app.backend, config, second_dir, None).await;
+
+        // Tokens signed with the previous key still work; new ones use the new key.
+        rotated.get_as(&token, "/v1/me").await.expect(200);
+        let fresh = rotated.login("desk@rightsdesk.test", PASSWORD).await;
+        rotated.get_as(&fresh, "/v1/me").await.expect(200);
+        app.get_as(&fresh, "/v1/me").await.expect_problem(401);
+
+        // The login upgraded the stored hash to the new parameters, and it still verifies.
+        let hash_after = stored_hash(&rotated, "desk@rightsdesk.test");
+        assert!(hash_after.contains("m=2048,t=1,p=1"), "{hash_after}");
+        rotated.login("desk@rightsdesk.test", PASSWORD).await;
+    }
+}
+
+fn stored_hash(app: &TestApp, email: &str) -> String {
+    let mut conn = app.state.db.get().unwrap();
+    rightsdesk::auth::store::find_user_by_email(&mut conn, email)
+        .unwrap()
+        .unwrap()
+        .password_hash
+}
