@@ -32,6 +32,18 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit
     Migrate,
+    /// Ingest article text files (plain text or HTML): extract their rights fields and store them
+    Import {
+        /// The files to ingest
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// The source outlet of every file (otherwise the publisher each text names is matched by name)
+        #[arg(long)]
+        source_outlet_id: Option<i64>,
+        /// Only show what would be extracted; write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Manage users
     User {
         #[command(subcommand)]
@@ -74,6 +86,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "database is up to date ({} migration(s) were pending)",
                 applied.len()
             );
+            Ok(())
+        }
+        Command::Import {
+            files,
+            source_outlet_id,
+            dry_run,
+        } => {
+            let config = cli.config;
+            let failed =
+                actix_web::web::block(move || import(config, &files, source_outlet_id, dry_run))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))??;
+            anyhow::ensure!(failed == 0, "{failed} file(s) could not be imported");
             Ok(())
         }
         Command::User {
@@ -138,4 +163,85 @@ fn read_password() -> anyhow::Result<SecretString> {
         "give the password in RIGHTSDESK_PASSWORD or on stdin"
     );
     Ok(SecretString::from(line))
+}
+
+/// Ingests each file in its own transaction, with a progress bar and a line per file. Answers
+/// how many failed.
+fn import(
+    config: Config,
+    files: &[std::path::PathBuf],
+    source_outlet_id: Option<i64>,
+    dry_run: bool,
+) -> anyhow::Result<usize> {
+    use crate::articles::extract::extract;
+    use crate::articles::ingest::{self, IngestDraft, Ingested};
+    use diesel::Connection;
+
+    let state = AppState::prepare(config)?;
+    let mut conn = state.db.get()?;
+    let progress = indicatif::ProgressBar::new(files.len() as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut failed = 0;
+    for path in files {
+        progress.set_message(path.display().to_string());
+        let outcome = std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))
+            .and_then(|text| {
+                let extracted = extract(&text);
+                let summary = format!(
+                    "{} | {} | {}",
+                    extracted
+                        .title
+                        .as_ref()
+                        .map_or("(no title)", |f| f.value.as_str()),
+                    extracted
+                        .copyright_line
+                        .as_ref()
+                        .map_or("(no copyright line)", |f| f.value.as_str()),
+                    extracted
+                        .permission_kind
+                        .as_ref()
+                        .map_or("(no permission)", |f| f.value.as_str()),
+                );
+                if dry_run {
+                    return Ok(format!("would import: {summary}"));
+                }
+                let draft = IngestDraft {
+                    source_outlet_id,
+                    url: None,
+                    external_id: None,
+                };
+                let conn: &mut crate::db::DbConnection = &mut conn;
+                let result = conn.transaction(|conn| {
+                    ingest::ingest(conn, Actor::System("import"), &text, &extracted, &draft)
+                });
+                match result {
+                    Ok(Ingested::Created(row)) => {
+                        Ok(format!("created article {}: {summary}", row.id))
+                    }
+                    Ok(Ingested::Duplicate(row)) => {
+                        Ok(format!("already there as article {}: {summary}", row.id))
+                    }
+                    Err(e) => Err(anyhow::anyhow!("{}", explain(&e))),
+                }
+            });
+        match outcome {
+            Ok(line) => progress.suspend(|| println!("{}: {line}", path.display())),
+            Err(e) => {
+                failed += 1;
+                progress.suspend(|| println!("{}: FAILED: {e:#}", path.display()));
+            }
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    println!(
+        "imported {} of {} file(s)",
+        files.len() - failed,
+        files.len()
+    );
+    Ok(failed)
 }

@@ -52,6 +52,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(get().to(articles::routes::list)),
         )
         .service(
+            resource("/v1/articles/ingest")
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(crate::startup::INGEST_LIMIT)
+                        .error_handler(crate::error::json_error),
+                )
+                .route(post().to(articles::routes::ingest)),
+        )
+        .service(
             resource("/v1/articles/{id}")
                 .route(get().to(articles::routes::read))
                 .route(patch().to(articles::routes::update))
@@ -93,7 +102,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         outlets::routes::create, outlets::routes::list, outlets::routes::read, outlets::routes::update,
         outlets::routes::remove, outlets::routes::restore,
         articles::routes::create, articles::routes::list, articles::routes::read, articles::routes::update,
-        articles::routes::remove, articles::routes::restore,
+        articles::routes::remove, articles::routes::restore, articles::routes::ingest,
         licenses::routes::create, licenses::routes::list, licenses::routes::read, licenses::routes::update,
         licenses::routes::renew, licenses::routes::revoke, licenses::routes::suspend, licenses::routes::resume,
         licenses::routes::history,

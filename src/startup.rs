@@ -33,6 +33,9 @@ pub struct AppState {
 /// JSON bodies above this answer 413.
 pub const JSON_LIMIT: usize = 1024 * 1024;
 
+/// Article text for ingest may be larger: up to 5 MiB of JSON.
+pub const INGEST_LIMIT: usize = 5 * 1024 * 1024;
+
 impl AppState {
     /// Connects, migrates, and loads or creates the secrets. Start-up work: it blocks.
     pub fn prepare(config: Config) -> anyhow::Result<AppState> {

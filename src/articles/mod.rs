@@ -1,6 +1,8 @@
 //! Articles: original pieces, with their rights text as found (copyright line, permission
 //! statement, what the permission rests on).
 
+pub mod extract;
+pub mod ingest;
 pub mod routes;
 pub mod store;
 

@@ -247,3 +247,82 @@ pub async fn restore(
         .await?;
     Ok(HttpResponse::Ok().json(ArticleView::from(&row)))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngestRequest {
+    /// The article as text or HTML, footer included
+    pub text: String,
+    pub source_outlet_id: Option<i64>,
+    pub url: Option<String>,
+    pub external_id: Option<String>,
+    /// Only answer the extraction; write nothing
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Extracts the rights fields from raw article text (plain or HTML) and stores the article.
+/// Without `source_outlet_id` the publisher the text names is matched to an outlet by name.
+#[utoipa::path(post, path = "/v1/articles/ingest", tag = "articles", request_body = IngestRequest,
+    responses((status = 201, body = super::ingest::IngestAnswer), (status = 200, body = super::ingest::IngestAnswer),
+              (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn ingest(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<IngestRequest>,
+) -> Result<HttpResponse, ApiError> {
+    use super::ingest::{self as ingest, IngestAnswer, IngestDraft, Ingested};
+    let request = body.into_inner();
+    if request.dry_run {
+        caller.require(Permission::ReadRecords)?;
+    } else {
+        caller.require(Permission::WriteRecords)?;
+    }
+    let mut f = Fields::new();
+    if request.text.trim().is_empty() {
+        f.error("text", "must not be empty");
+    }
+    let draft = IngestDraft {
+        source_outlet_id: request.source_outlet_id,
+        url: f.parse("url", request.url.as_deref()),
+        external_id: f.optional_text("external_id", request.external_id.as_deref(), 300),
+    };
+    f.finish(())?;
+    let text = request.text;
+    let (text, extracted) = web::block(move || {
+        let extracted = super::extract::extract(&text);
+        (text, extracted)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("extraction task failed: {e}")))?;
+    if request.dry_run {
+        return Ok(HttpResponse::Ok().json(IngestAnswer {
+            article: None,
+            duplicate_of: None,
+            extracted,
+        }));
+    }
+    let (outcome, extracted) = state
+        .db
+        .write(move |conn| {
+            let outcome = ingest::ingest(conn, Actor::Caller(&caller), &text, &extracted, &draft)?;
+            Ok((outcome, extracted))
+        })
+        .await?;
+    Ok(match outcome {
+        Ingested::Created(row) => created(
+            format!("/v1/articles/{}", row.id),
+            &IngestAnswer {
+                article: Some(ArticleView::from(&row)),
+                duplicate_of: None,
+                extracted,
+            },
+        ),
+        Ingested::Duplicate(row) => HttpResponse::Ok().json(IngestAnswer {
+            duplicate_of: Some(row.id),
+            article: Some(ArticleView::from(&row)),
+            extracted,
+        }),
+    })
+}

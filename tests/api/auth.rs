@@ -223,6 +223,11 @@ const RULES: &[Rule] = &[
         allowed: ALL,
     },
     Rule {
+        method: "post",
+        template: "/v1/articles/ingest",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
         method: "get",
         template: "/v1/audit",
         allowed: ADMIN,
@@ -242,6 +247,9 @@ fn body_for(method: &str, template: &str, ids: &Ids) -> Option<Value> {
         ("patch", "/v1/outlets/{id}") => json!({"notes": "checked"}),
         ("post", "/v1/articles") => json!({"title": "New", "source_outlet_id": ids.outlet}),
         ("patch", "/v1/articles/{id}") => json!({"byline": "Desk"}),
+        ("post", "/v1/articles/ingest") => {
+            json!({"text": "Table Test\nCopyright 2024 Worthy News.", "source_outlet_id": ids.outlet})
+        }
         ("post", "/v1/licenses") => {
             json!({"grantor_outlet_id": ids.outlet, "licensee_outlet_id": ids.licensee, "scope": "feed",
             "actions": ["excerpt"], "media": ["app"], "territories": ["DE"], "valid_from": "2030-01-01"})

@@ -6,6 +6,8 @@ mod common;
 mod articles;
 mod auth;
 mod errors;
+mod extraction;
+mod ingest;
 mod licenses;
 mod outlets;
 mod schema;

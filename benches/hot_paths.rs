@@ -1,0 +1,79 @@
+//! Micro-benchmarks of the pure hot functions: the coverage rules and the extraction.
+//! Run: `cargo bench --bench hot_paths`. Numbers are in docs/performance.md.
+
+use chrono::NaiveDate;
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use rightsdesk::articles::extract::extract;
+use rightsdesk::licenses::rules::{
+    reasons, Action, ArticleFacts, Coverage, DateWindow, LicenseStatus, Medium, PublishedRange,
+    Terms, Territories, Use,
+};
+
+const SEED: &str = include_str!("../tests/fixtures/extraction/corpus/worthy-news-zelenskyy.txt");
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn coverage(c: &mut Criterion) {
+    let terms = Terms {
+        id: 1,
+        grantor: 10,
+        licensee: 20,
+        coverage: Coverage::Feed(PublishedRange::default()),
+        actions: vec![Action::Republish, Action::Excerpt],
+        media: vec![Medium::Web, Medium::App],
+        territories: Territories::parse(&["US".into(), "CA".into(), "GB".into()])
+            .expect("territories"),
+        window: DateWindow::new(day("2025-01-01"), Some(day("2025-12-31"))).expect("window"),
+        exclusive: false,
+        status: LicenseStatus::Active,
+        max_reprints: None,
+    };
+    let article = ArticleFacts {
+        id: 5,
+        source_outlet: 10,
+        published_on: Some(day("2025-02-23")),
+        embargo_until: None,
+    };
+    let wanted = Use::new(
+        Action::Republish,
+        Medium::Web,
+        Some("CA".parse().expect("country")),
+        day("2025-06-01"),
+        day("2025-06-01").and_hms_opt(12, 0, 0).expect("time"),
+    );
+    c.bench_function("coverage: reasons for one license", |b| {
+        b.iter(|| {
+            reasons(
+                black_box(&terms),
+                black_box(&article),
+                black_box(&wanted),
+                0,
+            )
+        })
+    });
+}
+
+fn extraction(c: &mut Criterion) {
+    c.bench_function("extract: the seed article", |b| {
+        b.iter(|| extract(black_box(SEED)))
+    });
+    let mut big = String::from(SEED);
+    while big.len() < 1_000_000 {
+        big.push_str("Frustration is growing in Washington over the resource deal, officials said on Sunday. ");
+        if big.len() % 7 == 0 {
+            big.push('\n');
+        }
+    }
+    let mut group = c.benchmark_group("extract: 1 MB");
+    group.throughput(Throughput::Bytes(big.len() as u64));
+    group.sample_size(20);
+    group.bench_function("seed + 1 MB of body text", |b| {
+        b.iter(|| extract(black_box(&big)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, coverage, extraction);
+criterion_main!(benches);
