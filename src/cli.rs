@@ -44,6 +44,15 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Run one notice pass (plan, send, record), then exit; for cron
+    Notify {
+        /// Show what would be sent; write and send nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The day the pass takes as today (default: today, UTC)
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
     /// Manage users
     User {
         #[command(subcommand)]
@@ -85,6 +94,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "database is up to date ({} migration(s) were pending)",
                 applied.len()
+            );
+            Ok(())
+        }
+        Command::Notify { dry_run, today } => {
+            let config = cli.config;
+            let state = actix_web::web::block(move || AppState::prepare(config))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))??;
+            println!("mail goes to {}", state.mailer.describe());
+            let stop = crate::notices::routes::never();
+            let today = today.unwrap_or_else(crate::types::today);
+            let report = crate::notices::pass::run_pass(
+                &state.db,
+                &state.mailer,
+                &state.notice_settings,
+                today,
+                dry_run,
+                &stop,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("the notice pass failed: {e}"))?;
+            for email in &report.emails {
+                let verb = if dry_run { "would send to" } else { "sent to" };
+                println!(
+                    "{verb} {}: {} (licenses {:?})",
+                    email.recipient, email.subject, email.license_ids
+                );
+            }
+            println!(
+                "notice pass for {today}{}: planned {}, sent {}, failed {}, dead {}, suppressed {}",
+                if dry_run { " (dry run)" } else { "" },
+                report.planned,
+                report.sent,
+                report.failed,
+                report.dead,
+                report.suppressed
             );
             Ok(())
         }

@@ -199,7 +199,9 @@ impl Db {
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
-    /// Runs diesel work inside one transaction on the blocking pool. On SQLite writers take turns.
+    /// Runs diesel work inside one transaction on the blocking pool. On SQLite writers take turns:
+    /// within this process through a mutex, across processes through `BEGIN IMMEDIATE` (which
+    /// waits for the write lock under `busy_timeout` instead of failing when a reader upgrades).
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
@@ -215,11 +217,42 @@ impl Db {
                 .as_ref()
                 .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
             let conn: &mut DbConnection = &mut conn;
-            conn.transaction(work)
+            match conn {
+                DbConnection::Sqlite(_) => immediate_transaction(conn, work),
+                DbConnection::Postgres(_) => conn.transaction(work),
+            }
         })
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
+}
+
+/// Rolls back a SQLite transaction that did not commit (an error, or a panic in the work).
+struct RollbackGuard<'a> {
+    conn: &'a mut DbConnection,
+    done: bool,
+}
+
+impl Drop for RollbackGuard<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.conn.batch_execute("ROLLBACK");
+        }
+    }
+}
+
+/// `BEGIN IMMEDIATE` … `COMMIT` on SQLite: the write lock is taken first, so the transaction
+/// never has to upgrade a read lock (which SQLite refuses with "database is locked" at once).
+fn immediate_transaction<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    conn.batch_execute("BEGIN IMMEDIATE")?;
+    let mut guard = RollbackGuard { conn, done: false };
+    let value = work(guard.conn)?;
+    guard.conn.batch_execute("COMMIT")?;
+    guard.done = true;
+    Ok(value)
 }
 
 /// Applies the pending migrations of the connection's backend; answers their names.

@@ -11,6 +11,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod licenses;
+pub mod metrics;
+pub mod notices;
 pub mod outlets;
 pub mod pagination;
 pub mod reprints;

@@ -7,7 +7,7 @@ use utoipa::OpenApi;
 
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::{articles, audit, auth, licenses, outlets, reprints, rights};
+use crate::{articles, audit, auth, licenses, notices, outlets, reprints, rights};
 
 /// Every route of the service. Paths with several methods are one resource, so that a wrong
 /// method answers 405.
@@ -16,6 +16,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(get().to(healthz)))
         .service(resource("/readyz").route(get().to(readyz)))
         .service(resource("/openapi.json").route(get().to(openapi)))
+        .service(resource("/metrics").route(get().to(crate::metrics::render)))
+        .service(resource("/v1/notices").route(get().to(notices::routes::list)))
+        .service(resource("/v1/notices/run").route(post().to(notices::routes::run)))
+        .service(resource("/v1/notices/test-email").route(post().to(notices::routes::test_email)))
         .service(resource("/v1/auth/login").route(post().to(auth::routes::login)))
         .service(resource("/v1/me").route(get().to(auth::routes::me)))
         .service(
@@ -96,7 +100,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[openapi(
     info(title = "rightsdesk", description = "Syndication and republication rights for news articles"),
     paths(
-        healthz, readyz,
+        healthz, readyz, openapi, crate::metrics::render,
         auth::routes::login, auth::routes::me, auth::routes::create, auth::routes::list, auth::routes::read,
         auth::routes::update, auth::routes::create_key, auth::routes::list_keys, auth::routes::revoke_key,
         outlets::routes::create, outlets::routes::list, outlets::routes::read, outlets::routes::update,
@@ -108,6 +112,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         licenses::routes::history,
         rights::routes::check,
         reprints::routes::create, reprints::routes::list, reprints::routes::read,
+        notices::routes::list, notices::routes::run, notices::routes::test_email,
         audit::routes::list_audit,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
@@ -150,6 +155,8 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }
 
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "service", responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
 pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

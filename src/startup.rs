@@ -20,6 +20,10 @@ use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error;
+use crate::notices::mailer::Mailer;
+use crate::notices::pass::{run_pass, NoticeSettings};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// What every handler shares.
 pub struct AppState {
@@ -27,6 +31,10 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub hash_params: HashParams,
     pub throttle: Throttle,
+    pub mailer: Mailer,
+    pub notice_settings: NoticeSettings,
+    /// Raised at shutdown: the notice worker stops between emails.
+    pub stopping: Arc<AtomicBool>,
     pub config: Config,
 }
 
@@ -61,10 +69,14 @@ impl AppState {
             iterations: config.argon2_iterations,
             parallelism: config.argon2_parallelism,
         };
+        let mailer = Mailer::from_config(&config)?;
         Ok(AppState {
             db,
             tokens,
             hash_params,
+            mailer,
+            notice_settings: NoticeSettings::from_config(&config),
+            stopping: Arc::new(AtomicBool::new(false)),
             throttle: Throttle::new(
                 config.login_max_failures,
                 Duration::from_secs(15 * 60),
@@ -175,6 +187,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -198,10 +211,16 @@ impl Application {
         let listener = TcpListener::bind(bind).with_context(|| format!("binding {bind}"))?;
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone(), workers)?;
+        let interval = state.config.notify_interval;
+        let worker = (!interval.is_zero()).then(|| {
+            tracing::info!(every = ?interval, mail = %state.mailer.describe(), "notice worker started");
+            tokio::spawn(notice_worker(state.clone(), interval))
+        });
         Ok(Application {
             port,
             server,
             state,
+            worker,
         })
     }
 
@@ -213,8 +232,68 @@ impl Application {
         self.state.clone()
     }
 
+    /// Serves until the server stops (SIGTERM, SIGINT: in-flight requests finish), then stops the
+    /// notice worker between two emails and waits for it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.state.stopping.store(true, Ordering::SeqCst);
+        if let Some(worker) = self.worker {
+            let _ = worker.await;
+        }
+        served
+    }
+}
+
+/// Runs a notice pass at start and then every `interval`, until the service stops.
+async fn notice_worker(state: web::Data<AppState>, interval: Duration) {
+    let mut first = true;
+    while !state.stopping.load(Ordering::SeqCst) {
+        let wait = if first {
+            Duration::from_secs(1)
+        } else {
+            interval
+        };
+        first = false;
+        let mut waited = Duration::ZERO;
+        while waited < wait && !state.stopping.load(Ordering::SeqCst) {
+            let step = Duration::from_millis(250).min(wait - waited);
+            tokio::time::sleep(step).await;
+            waited += step;
+        }
+        if state.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let today = crate::types::today();
+        match run_pass(
+            &state.db,
+            &state.mailer,
+            &state.notice_settings,
+            today,
+            false,
+            &state.stopping,
+        )
+        .await
+        {
+            Ok(report)
+                if report.planned
+                    + report.sent
+                    + report.failed
+                    + report.dead
+                    + report.suppressed
+                    > 0 =>
+            {
+                tracing::info!(
+                    planned = report.planned,
+                    sent = report.sent,
+                    failed = report.failed,
+                    dead = report.dead,
+                    suppressed = report.suppressed,
+                    "notice pass"
+                )
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "notice pass failed; the next one retries"),
+        }
     }
 }
 
@@ -224,6 +303,8 @@ pub fn run(
     state: web::Data<AppState>,
     workers: usize,
 ) -> anyhow::Result<Server> {
+    // Install the metrics recorder before the first request, so that no count is lost.
+    crate::metrics::handle();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -243,6 +324,9 @@ pub fn run(
                     .add(("Referrer-Policy", "no-referrer"))
                     .add(("Cache-Control", "no-store")),
             )
+            .wrap(actix_web::middleware::from_fn(
+                crate::metrics::record_request,
+            ))
             .wrap(actix_web::middleware::from_fn(
                 crate::telemetry::request_id_header,
             ))

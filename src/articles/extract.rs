@@ -67,7 +67,7 @@ pub fn extract(input: &str) -> Extracted {
 
 /// "Copyright", "©", "(c)", "Copr." opening a copyright line.
 static COPYRIGHT_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bcopyright\b(?:\s*(?:©|\(c\)))?|©|\(c\)|\bcopr\."));
+    LazyLock::new(|| re(r"(?i)\bcopyright\b(?:[ \t]*(?:©|\(c\)))?|©|\(c\)|\bcopr\."));
 /// "All Rights Reserved © 2019": the reservation first, then the year.
 static RESERVED_THEN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\ball rights reserved\.?\s*(?:©|\(c\)|copyright)\s*(\d{4})(?:\s*[-–—]\s*(\d{4}))?")
@@ -596,7 +596,7 @@ fn skip_spaces(text: &str, mut pos: usize, end: usize) -> usize {
 }
 
 fn eat(text: &str, pos: usize, end: usize, what: &str) -> Option<usize> {
-    let rest = &text[pos..end];
+    let rest = text.get(pos..end)?;
     (rest.len() >= what.len()
         && rest.is_char_boundary(what.len())
         && rest[..what.len()].eq_ignore_ascii_case(what))
@@ -608,7 +608,7 @@ fn read_years(
     pos: usize,
     end: usize,
 ) -> Option<(Range<usize>, Option<Range<usize>>, usize)> {
-    let caps = YEARS.captures(&text[pos..end])?;
+    let caps = YEARS.captures(text.get(pos..end)?)?;
     let from = caps.get(1)?;
     let to = caps.get(2).map(|m| pos + m.start()..pos + m.end());
     Some((
@@ -621,7 +621,7 @@ fn read_years(
 /// Parses the copyright statement whose marker spans `marker`.
 fn parse_copyright(doc: &Doc, marker: Range<usize>) -> Option<CopyrightSpans> {
     let text = doc.text;
-    let line_end = doc.line_of(marker.start).end;
+    let line_end = doc.line_of(marker.start).end.max(marker.end);
     let mut pos = skip_spaces(text, marker.end, line_end);
     for extra in ["©", "(c)"] {
         if let Some(p) = eat(text, pos, line_end, extra) {
@@ -665,7 +665,7 @@ fn parse_copyright(doc: &Doc, marker: Range<usize>) -> Option<CopyrightSpans> {
     }
     let mut reserved = false;
     if let Some(m) = ALL_RIGHTS_RESERVED
-        .find(&text[pos..line_end])
+        .find(text.get(pos..line_end).unwrap_or(""))
         .filter(|m| m.start() == 0)
     {
         end = pos + m.end();

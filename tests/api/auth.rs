@@ -229,6 +229,31 @@ const RULES: &[Rule] = &[
     },
     Rule {
         method: "get",
+        template: "/v1/notices",
+        allowed: ALL,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/notices/run",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/notices/test-email",
+        allowed: ADMIN,
+    },
+    Rule {
+        method: "get",
+        template: "/metrics",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
+        template: "/openapi.json",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
         template: "/v1/audit",
         allowed: ADMIN,
     },
@@ -257,6 +282,7 @@ fn body_for(method: &str, template: &str, ids: &Ids) -> Option<Value> {
         ("patch", "/v1/licenses/{id}") => json!({"notes": "checked"}),
         ("post", "/v1/licenses/{id}/renew") => json!({"valid_until": "2027-12-31"}),
         ("post", "/v1/licenses/{id}/revoke") => json!({"reason": "table test"}),
+        ("post", "/v1/notices/test-email") => json!({"to": "ops@rightsdesk.test"}),
         ("post", "/v1/reprints") => {
             json!({"article_id": ids.article, "outlet_id": ids.licensee, "reprinted_on": "2025-06-01", "medium": "web"})
         }
@@ -480,10 +506,7 @@ both_backends! {
 
         // A second instance on the same database: a new key, the old one kept for verification,
         // and stronger hashing parameters.
-        let url = match &app.pg {
-            Some(db) => db.url.clone(),
-            None => format!("sqlite://{}", app.data_dir.path().join("rightsdesk.db").display()),
-        };
+        let url = app.database_url.clone();
         let second_dir = tempfile::tempdir().unwrap();
         let mut config = crate::common::test_config(&url, second_dir.path());
         config.jwt_secret = Some("a brand new signing key of 32+ characters".to_string().into());

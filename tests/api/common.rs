@@ -117,6 +117,9 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     pub state: actix_web::web::Data<rightsdesk::startup::AppState>,
     pub pg: Option<PgDatabase>,
+    pub database_url: String,
+    /// A data folder to keep alive with this app (of an instance it replaced).
+    pub keep_alive: Option<tempfile::TempDir>,
 }
 
 pub struct Answer {
@@ -194,6 +197,13 @@ impl TestApp {
         data_dir: tempfile::TempDir,
         pg: Option<PgDatabase>,
     ) -> TestApp {
+        if std::env::var("RIGHTSDESK_TEST_LOG").is_ok() {
+            rightsdesk::telemetry::init("text");
+        }
+        let database_url = match &config.database_url {
+            rightsdesk::db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            rightsdesk::db::DatabaseUrl::Postgres(url) => url.clone(),
+        };
         let app = Application::build(config).await.expect("building the app");
         let port = app.port();
         let state = app.state();
@@ -210,6 +220,8 @@ impl TestApp {
             data_dir,
             state,
             pg,
+            database_url,
+            keep_alive: None,
         };
         test_app.admin_token = test_app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         test_app
@@ -352,4 +364,9 @@ impl TestApp {
             .expect("count");
         rows[0].n
     }
+}
+
+/// Today in UTC, as YYYY-MM-DD.
+pub fn today() -> String {
+    chrono::Utc::now().date_naive().to_string()
 }

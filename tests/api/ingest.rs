@@ -141,11 +141,5 @@ both_backends! {
 }
 
 pub fn database_url(app: &TestApp) -> String {
-    match &app.pg {
-        Some(db) => db.url.clone(),
-        None => format!(
-            "sqlite://{}",
-            app.data_dir.path().join("rightsdesk.db").display()
-        ),
-    }
+    app.database_url.clone()
 }

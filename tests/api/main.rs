@@ -9,5 +9,7 @@ mod errors;
 mod extraction;
 mod ingest;
 mod licenses;
+mod notices;
 mod outlets;
 mod schema;
+mod smtp;

@@ -1,0 +1,373 @@
+//! Expiry and takedown notices: rows first (an outbox), emails second. The plan and the digest
+//! are pure ([`due_lead`], [`backoff`], [`render_digest`]); `store.rs` keeps the outbox, `mailer.rs`
+//! sends, `pass.rs` runs one pass, `routes.rs` is the HTTP side.
+
+pub mod mailer;
+pub mod pass;
+pub mod routes;
+pub mod store;
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+/// When a notice is due relative to the license's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lead {
+    /// N days (or fewer, when the pass ran late) before the last day.
+    Days(u32),
+    /// The license has ended.
+    Expired,
+    /// The license ended without archive rights: take the reprints down.
+    Takedown,
+}
+
+impl Lead {
+    pub fn label(&self) -> String {
+        match self {
+            Lead::Days(n) => format!("{n}d"),
+            Lead::Expired => "expired".into(),
+            Lead::Takedown => "takedown".into(),
+        }
+    }
+}
+
+/// The lead time due for a license ending on `end`, seen on `today`: the tightest configured lead
+/// that the remaining days fall within (a license ending in 5 days gets the 7-day notice, not the
+/// 30-day one too; missed leads collapse into the nearest), or `expired` from the day after the
+/// end until the largest lead has passed again. `leads` are days, largest first.
+pub fn due_lead(end: NaiveDate, today: NaiveDate, leads: &[u32]) -> Option<Lead> {
+    let days_left = (end - today).num_days();
+    let largest = i64::from(leads.iter().copied().max()?);
+    if days_left < 0 {
+        return (-days_left <= largest).then_some(Lead::Expired);
+    }
+    leads
+        .iter()
+        .copied()
+        .filter(|lead| i64::from(*lead) >= days_left)
+        .min()
+        .map(Lead::Days)
+}
+
+/// The first and last end dates a pass on `today` needs to look at.
+pub fn end_dates_in_view(today: NaiveDate, leads: &[u32]) -> (NaiveDate, NaiveDate) {
+    let largest = i64::from(leads.iter().copied().max().unwrap_or(0));
+    (
+        today - Duration::days(largest),
+        today + Duration::days(largest),
+    )
+}
+
+/// The wait before retry number `attempts` (1-based): 1, 2, 4, 8 … minutes, at most 6 hours.
+pub fn backoff(attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 10) - 1;
+    Duration::minutes((1i64 << exponent).min(360))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeStatus {
+    Pending,
+    Sent,
+    /// Will be tried again at `next_attempt_at`.
+    Failed,
+    /// Gave up (too many tries, or the address was refused); stays visible.
+    Dead,
+    /// The license changed (renewed, revoked, deleted) before the notice went out.
+    Suppressed,
+}
+
+impl NoticeStatus {
+    pub const ALL: [NoticeStatus; 5] = [
+        NoticeStatus::Pending,
+        NoticeStatus::Sent,
+        NoticeStatus::Failed,
+        NoticeStatus::Dead,
+        NoticeStatus::Suppressed,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            NoticeStatus::Pending => "pending",
+            NoticeStatus::Sent => "sent",
+            NoticeStatus::Failed => "failed",
+            NoticeStatus::Dead => "dead",
+            NoticeStatus::Suppressed => "suppressed",
+        }
+    }
+}
+
+impl std::str::FromStr for NoticeStatus {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        NoticeStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .ok_or_else(|| format!("'{raw}' is not one of pending, sent, failed, dead, suppressed"))
+    }
+}
+
+/// One license in a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestItem {
+    pub license_id: i64,
+    pub lead: String,
+    pub takedown: bool,
+    /// The article's title, or "every article of <grantor>" for a feed license
+    pub what: String,
+    pub url: Option<String>,
+    pub partner: String,
+    pub grantor: String,
+    pub ends_on: NaiveDate,
+    pub actions: String,
+    pub media: String,
+    pub territories: String,
+    pub credit_line: Option<String>,
+    pub archive_allowed: bool,
+    pub renew_contact: String,
+    /// For a takedown: the URLs of the reprints to take down
+    pub reprint_urls: Vec<String>,
+}
+
+/// A rendered email: subject, plain text and HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn when(item: &DigestItem, today: NaiveDate) -> String {
+    let days = (item.ends_on - today).num_days();
+    match days {
+        d if d < 0 => format!("ended {}", item.ends_on),
+        0 => format!("ends today, {}", item.ends_on),
+        1 => format!("ends tomorrow, {}", item.ends_on),
+        d => format!("ends {} (in {d} days)", item.ends_on),
+    }
+}
+
+/// Renders one recipient's digest: every due license, soonest first.
+pub fn render_digest(items: &[DigestItem], today: NaiveDate) -> Digest {
+    let mut items = items.to_vec();
+    items.sort_by_key(|i| (i.ends_on, i.license_id));
+    let takedowns = items.iter().filter(|i| i.takedown).count();
+    let first = items.first();
+    let subject = match (items.len(), takedowns, first) {
+        (_, _, None) => "[rightsdesk] nothing due".to_string(),
+        (1, 1, Some(i)) => format!(
+            "[rightsdesk] Take down: \"{}\" ({}) — license {} {}",
+            i.what,
+            i.partner,
+            i.license_id,
+            when(i, today)
+        ),
+        (1, _, Some(i)) => format!(
+            "[rightsdesk] License ending: \"{}\" for {} {}",
+            i.what,
+            i.partner,
+            when(i, today)
+        ),
+        (n, _, Some(i)) => format!(
+            "[rightsdesk] {n} licenses need attention; first: \"{}\" {}",
+            i.what,
+            when(i, today)
+        ),
+    };
+    let mut text = String::from("Licenses that need your attention (rightsdesk)\n\n");
+    let mut html = String::from(
+        "<!doctype html><html><body style=\"font-family: sans-serif\"><h1 style=\"font-size: 18px\">Licenses that need your attention</h1>",
+    );
+    let esc = |s: &str| html_escape::encode_text(s).to_string();
+    for item in &items {
+        let heading = if item.takedown { "TAKE DOWN" } else { "ENDING" };
+        text.push_str(&format!(
+            "{heading}: {} — license {} {}\n",
+            item.what,
+            item.license_id,
+            when(item, today)
+        ));
+        if let Some(url) = &item.url {
+            text.push_str(&format!("  Article: {url}\n"));
+        }
+        text.push_str(&format!(
+            "  Partner: {}   Grantor: {}\n",
+            item.partner, item.grantor
+        ));
+        text.push_str(&format!(
+            "  Last day: {}   Notice: {}\n",
+            item.ends_on, item.lead
+        ));
+        text.push_str(&format!(
+            "  Actions: {}   Media: {}   Territories: {}\n",
+            item.actions, item.media, item.territories
+        ));
+        if let Some(credit) = &item.credit_line {
+            text.push_str(&format!("  Credit line: {credit}\n"));
+        }
+        let archive = if item.archive_allowed {
+            "Archive rights: yes, published copies may stay online after the end date."
+        } else {
+            "Archive rights: no, published copies must come down after the end date."
+        };
+        text.push_str(&format!("  {archive}\n"));
+        if !item.reprint_urls.is_empty() {
+            text.push_str("  Reprints to take down:\n");
+            for url in &item.reprint_urls {
+                text.push_str(&format!("    - {url}\n"));
+            }
+        }
+        text.push_str(&format!("  To renew, contact: {}\n\n", item.renew_contact));
+
+        html.push_str(&format!(
+            "<h2 style=\"font-size: 16px\">{heading}: {} <small>(license {}, {})</small></h2><table>",
+            esc(&item.what),
+            item.license_id,
+            esc(&when(item, today))
+        ));
+        let mut row = |k: &str, v: &str| {
+            html.push_str(&format!(
+                "<tr><th align=\"left\">{}</th><td>{}</td></tr>",
+                esc(k),
+                esc(v)
+            ))
+        };
+        if let Some(url) = &item.url {
+            row("Article", url);
+        }
+        row("Partner", &item.partner);
+        row("Grantor", &item.grantor);
+        row("Last day", &item.ends_on.to_string());
+        row("Notice", &item.lead);
+        row("Actions", &item.actions);
+        row("Media", &item.media);
+        row("Territories", &item.territories);
+        if let Some(credit) = &item.credit_line {
+            row("Credit line", credit);
+        }
+        row(
+            "Archive rights",
+            if item.archive_allowed {
+                "yes"
+            } else {
+                "no: take published copies down"
+            },
+        );
+        row("To renew, contact", &item.renew_contact);
+        html.push_str("</table>");
+        if !item.reprint_urls.is_empty() {
+            html.push_str("<p>Reprints to take down:</p><ul>");
+            for url in &item.reprint_urls {
+                html.push_str(&format!("<li>{}</li>", esc(url)));
+            }
+            html.push_str("</ul>");
+        }
+    }
+    text.push_str("You receive this because you are a contact of the partner outlet or of the syndication desk.\n");
+    html.push_str("<p style=\"color: #666\">You receive this because you are a contact of the partner outlet or of the syndication desk.</p></body></html>");
+    Digest {
+        subject,
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    const LEADS: &[u32] = &[30, 7, 1];
+
+    #[test]
+    fn the_lead_time_plan() {
+        let end = day("2025-12-31");
+        // (today, due)
+        let table = [
+            ("2025-11-30", None),                 // 31 days left
+            ("2025-12-01", Some(Lead::Days(30))), // exactly 30
+            ("2025-12-23", Some(Lead::Days(30))), // 8 left: still the 30-day window
+            ("2025-12-24", Some(Lead::Days(7))),  // exactly 7: on that day, not a day early or late
+            ("2025-12-26", Some(Lead::Days(7))), // 5 left: a late start gets the 7-day notice alone
+            ("2025-12-30", Some(Lead::Days(1))), // 1 left
+            ("2025-12-31", Some(Lead::Days(1))), // the last day
+            ("2026-01-01", Some(Lead::Expired)), // the day after
+            ("2026-01-30", Some(Lead::Expired)), // missed while down: sent late rather than never
+            ("2026-01-31", None),                // long gone
+        ];
+        for (today, due) in table {
+            assert_eq!(due_lead(end, day(today), LEADS), due, "on {today}");
+        }
+    }
+
+    #[test]
+    fn other_leads_and_renewals() {
+        assert_eq!(
+            due_lead(day("2025-01-10"), day("2025-01-01"), &[14]),
+            Some(Lead::Days(14))
+        );
+        assert_eq!(due_lead(day("2025-01-10"), day("2025-01-01"), &[]), None);
+        // A renewal moves the end: the cycle starts again for the new date.
+        assert_eq!(due_lead(day("2026-12-31"), day("2025-12-26"), LEADS), None);
+        assert_eq!(
+            end_dates_in_view(day("2025-12-01"), LEADS),
+            (day("2025-11-01"), day("2025-12-31"))
+        );
+    }
+
+    #[test]
+    fn backoff_grows_and_stops_growing() {
+        assert_eq!(backoff(1), Duration::minutes(1));
+        assert_eq!(backoff(2), Duration::minutes(2));
+        assert_eq!(backoff(4), Duration::minutes(8));
+        assert_eq!(backoff(50), Duration::minutes(360));
+    }
+
+    #[test]
+    fn a_digest_a_person_can_triage() {
+        let item = DigestItem {
+            license_id: 3,
+            lead: "7d".into(),
+            takedown: false,
+            what: "Ukrainian President Open To Resign".into(),
+            url: Some("https://worthynews.com/x".into()),
+            partner: "Gazette <Daily>".into(),
+            grantor: "Worthy News".into(),
+            ends_on: day("2025-12-31"),
+            actions: "republish".into(),
+            media: "web".into(),
+            territories: "CA, US".into(),
+            credit_line: Some("This article was originally published on Worthy News and was reproduced with permission.".into()),
+            archive_allowed: false,
+            renew_contact: "syndication@worthynews.com".into(),
+            reprint_urls: vec![],
+        };
+        let d = render_digest(std::slice::from_ref(&item), day("2025-12-24"));
+        assert_eq!(d.subject, "[rightsdesk] License ending: \"Ukrainian President Open To Resign\" for Gazette <Daily> ends 2025-12-31 (in 7 days)");
+        assert!(d
+            .text
+            .contains("Credit line: This article was originally published on Worthy News"));
+        assert!(d.text.contains("Archive rights: no"));
+        assert!(d.html.contains("Gazette &lt;Daily&gt;"));
+        let two = render_digest(
+            &[
+                item.clone(),
+                DigestItem {
+                    license_id: 4,
+                    takedown: true,
+                    reprint_urls: vec!["https://gazette.test/a".into()],
+                    ..item
+                },
+            ],
+            day("2025-12-24"),
+        );
+        assert!(two
+            .subject
+            .starts_with("[rightsdesk] 2 licenses need attention"));
+        assert!(two.text.contains("TAKE DOWN") && two.text.contains("- https://gazette.test/a"));
+    }
+}

@@ -1,0 +1,195 @@
+//! `/v1/notices`: the outbox, a pass on demand, and a test email.
+
+use std::sync::atomic::AtomicBool;
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::mailer::Outgoing;
+use super::pass::{run_pass, PassReport};
+use super::store::{self, NoticeFilter, NoticeRow};
+use crate::auth::{Caller, Permission, Scope};
+use crate::error::ApiError;
+use crate::pagination::{PageParams, Paged};
+use crate::startup::AppState;
+use crate::types::{rfc3339, Email, Fields};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NoticeView {
+    pub id: i64,
+    pub license_id: i64,
+    /// expiry or takedown
+    pub kind: String,
+    pub recipient: String,
+    /// 30d, 7d, 1d (the configured lead times), expired or takedown
+    pub lead: String,
+    pub expires_on: NaiveDate,
+    /// pending, sent, failed, dead or suppressed
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<String>,
+    pub next_attempt_at: Option<String>,
+    pub message_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&NoticeRow> for NoticeView {
+    fn from(n: &NoticeRow) -> Self {
+        NoticeView {
+            id: n.id,
+            license_id: n.license_id,
+            kind: n.kind.clone(),
+            recipient: n.recipient.clone(),
+            lead: n.lead.clone(),
+            expires_on: n.expires_on,
+            status: n.status.clone(),
+            attempts: n.attempts,
+            last_error: n.last_error.clone(),
+            sent_at: n.sent_at.as_ref().map(rfc3339),
+            next_attempt_at: n.next_attempt_at.as_ref().map(rfc3339),
+            message_id: n.message_id.clone(),
+            created_at: rfc3339(&n.created_at),
+            updated_at: rfc3339(&n.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct NoticeQuery {
+    /// pending, sent, failed, dead or suppressed
+    pub status: Option<String>,
+    pub license_id: Option<i64>,
+}
+
+/// The notice outbox (a partner sees the notices of its own licenses).
+#[utoipa::path(get, path = "/v1/notices", tag = "notices", params(NoticeQuery, PageParams),
+    responses((status = 200, body = Paged<NoticeView>), (status = 400, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<NoticeQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRecords)?;
+    let page = page.parse()?;
+    let q = query.into_inner();
+    let mut f = Fields::new();
+    let filter = NoticeFilter {
+        status: f.parse("status", q.status.as_deref()),
+        license: q.license_id,
+    };
+    f.finish(()).map_err(crate::routes::query_problem)?;
+    let licensee = match caller.scope() {
+        Scope::All => None,
+        Scope::Outlet(own) => Some(own),
+    };
+    let rows = state
+        .db
+        .read(move |conn| {
+            Ok(store::list(
+                conn,
+                licensee,
+                &filter,
+                page.after_id,
+                page.limit,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Paged::new(rows, page, |r| r.id, |r| NoticeView::from(&r))))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RunQuery {
+    /// Preview what the pass would send; write and send nothing
+    pub dry_run: Option<bool>,
+    /// The day the pass takes as today (YYYY-MM-DD; default: today, UTC)
+    pub today: Option<String>,
+}
+
+/// Runs one notice pass now: plan, claim, send, record.
+#[utoipa::path(post, path = "/v1/notices/run", tag = "notices", params(RunQuery),
+    responses((status = 200, body = PassReport), (status = 400, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn run(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<RunQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::RunNotices)?;
+    let mut f = Fields::new();
+    let today = f
+        .date("today", query.today.as_deref())
+        .unwrap_or_else(crate::types::today);
+    f.finish(()).map_err(crate::routes::query_problem)?;
+    let report = run_pass(
+        &state.db,
+        &state.mailer,
+        &state.notice_settings,
+        today,
+        query.dry_run.unwrap_or(false),
+        &state.stopping,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestEmailRequest {
+    pub to: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TestEmailAnswer {
+    pub sent: bool,
+    /// How mail leaves: SMTP, or the file outbox
+    pub transport: String,
+    pub message_id: String,
+}
+
+/// Sends a test message, so an operator can check the mail set-up (admin). A failure answers 503
+/// with the mail server's words.
+#[utoipa::path(post, path = "/v1/notices/test-email", tag = "notices", request_body = TestEmailRequest,
+    responses((status = 200, body = TestEmailAnswer), (status = 422, body = crate::error::Problem),
+              (status = 503, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn test_email(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<TestEmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::Administer)?;
+    let mut f = Fields::new();
+    let to: Option<Email> = f.parse("to", Some(&body.to));
+    f.finish(())?;
+    let to = to.ok_or_else(|| ApiError::validation("to", "an email address"))?;
+    let message_id = format!("<test-{}@rightsdesk>", uuid::Uuid::new_v4().simple());
+    let mail = Outgoing {
+        from: state.notice_settings.mail_from.clone(),
+        to: to.as_str().to_string(),
+        subject: "[rightsdesk] Test message".into(),
+        text: "This is a test message from rightsdesk. Notices will reach you this way.\n".into(),
+        html: "<p>This is a test message from rightsdesk. Notices will reach you this way.</p>"
+            .into(),
+        message_id: message_id.clone(),
+    };
+    state.mailer.send(&mail).await.map_err(|e| {
+        ApiError::Unavailable(anyhow::anyhow!(
+            "the mail server refused the test message: {e}"
+        ))
+    })?;
+    Ok(HttpResponse::Ok().json(TestEmailAnswer {
+        sent: true,
+        transport: state.mailer.describe(),
+        message_id,
+    }))
+}
+
+/// A flag that is never raised, for passes run outside the worker.
+pub fn never() -> AtomicBool {
+    AtomicBool::new(false)
+}
