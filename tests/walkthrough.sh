@@ -8,8 +8,12 @@ script=$(mktemp)
 sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^<!--/d; /^```/d' > "$script"
 
 run_once() {
-  local label=$1 dir
-  dir=$(mktemp -d)
+  local label=$1 base dir
+  # The same layout as the repository: the service's folder, with ../shared beside it.
+  base=$(mktemp -d)
+  dir="$base/main"
+  mkdir -p "$dir"
+  ln -s "$(cd "$root/../shared" && pwd)" "$base/shared"
   echo "== README walk-through on $label (in $dir)"
   (cd "$dir" && exec "$binary" serve > server.log 2>&1) &
   local pid=$!
@@ -18,10 +22,15 @@ run_once() {
   out=$(cd "$dir" && bash -euo pipefail "$script") || { cat "$dir/server.log"; kill "$pid"; exit 1; }
   echo "$out"
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$out" | tail -n 1 | grep -q '"items":\[{"id":1,"title":"Ukrainian President Open To Resign' \
+  echo "$out" | grep -q '"items":\[{"id":1,"title":"Ukrainian President Open To Resign' \
     || { echo "walk-through on $label did not list the article" >&2; exit 1; }
+  echo "$out" | grep -q "'copyright_holder': 'Worthy News'" \
+    || { echo "walk-through on $label did not extract the rights" >&2; exit 1; }
+  echo "$out" | grep -q '"allowed":true' || { echo "walk-through on $label: the rights check did not allow" >&2; exit 1; }
+  ls "$dir"/data/outbox/*.eml > /dev/null 2>&1 || { echo "walk-through on $label: no expiry email in data/outbox" >&2; exit 1; }
+  grep -l "License ending" "$dir"/data/outbox/*.eml > /dev/null || { echo "walk-through on $label: the email is not an expiry notice" >&2; exit 1; }
   echo "$out" | grep -q '"role":"admin"' || { echo "walk-through on $label did not log in" >&2; exit 1; }
-  rm -rf "$dir"
+  rm -rf "$base"
 }
 
 unset RIGHTSDESK_DATABASE_URL
