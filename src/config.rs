@@ -146,6 +146,15 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub login_lockout_secs: u64,
 
+    /// Browser origins allowed by CORS, comma-separated (e.g. https://cms.partner.example); unset: CORS off
+    #[arg(
+        long,
+        global = true,
+        env = "RIGHTSDESK_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
     /// Log format: text or json
     #[arg(long, global = true, env = "RIGHTSDESK_LOG_FORMAT", default_value = "text",
           value_parser = ["text", "json"])]

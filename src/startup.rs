@@ -306,6 +306,7 @@ pub fn run(
     // Install the metrics recorder before the first request, so that no count is lost.
     crate::metrics::handle();
     let mut server = HttpServer::new(move || {
+        let cors_origins = state.config.cors_origins.clone();
         App::new()
             .app_data(state.clone())
             .app_data(
@@ -325,6 +326,13 @@ pub fn run(
                     .add(("Cache-Control", "no-store")),
             )
             .wrap(actix_web::middleware::from_fn(
+                crate::telemetry::limit_query,
+            ))
+            .wrap(actix_web::middleware::Condition::new(
+                !cors_origins.is_empty(),
+                cors(&cors_origins),
+            ))
+            .wrap(actix_web::middleware::from_fn(
                 crate::metrics::record_request,
             ))
             .wrap(actix_web::middleware::from_fn(
@@ -341,4 +349,26 @@ pub fn run(
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// CORS for browser clients, from `RIGHTSDESK_CORS_ORIGINS` (`*` allows any origin).
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "DELETE"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::IF_MATCH,
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers(["ETag", "Location", "X-Request-Id", "Retry-After"])
+        .max_age(3600);
+    for origin in origins {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin.trim())
+        };
+    }
+    cors
 }

@@ -19,19 +19,74 @@ pub fn init(format: &str) {
     };
 }
 
-/// Sends the request id back as `X-Request-Id`.
+/// The request's id: the client's `X-Request-Id` when it sent a usable one, else the one
+/// generated for the request. Audit entries carry it; answers send it back.
+#[derive(Debug, Clone)]
+pub struct RequestIdValue(pub String);
+
+/// A client-sent request id is used when it is 1 to 128 characters of letters, digits, `-`, `_`, `.`.
+pub fn usable_request_id(raw: &str) -> bool {
+    (1..=128).contains(&raw.len())
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Takes the request id from `X-Request-Id` when present, sends it back, and logs a mismatch
+/// between it and the generated one once, so both can be searched.
 pub async fn request_id_header(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = req
+    let generated = req
         .extensions()
         .get::<tracing_actix_web::RequestId>()
         .map(|id| id.to_string());
+    let incoming = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| usable_request_id(v))
+        .map(str::to_string);
+    if let (Some(client), Some(generated)) = (&incoming, &generated) {
+        tracing::info!(client_request_id = %client, request_id = %generated, "request id from the client");
+    }
+    let id = incoming.or(generated);
+    if let Some(id) = &id {
+        req.extensions_mut().insert(RequestIdValue(id.clone()));
+    }
     let mut res = next.call(req).await?;
     if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         res.headers_mut()
             .insert(HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
+}
+
+/// Query strings longer than this answer 400 (before any handler runs).
+pub const MAX_QUERY: usize = 4096;
+
+/// Refuses over-long query strings with a problem.
+pub async fn limit_query(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.query_string().len() > MAX_QUERY {
+        return Err(crate::error::ApiError::BadRequest(format!(
+            "the query string is longer than {MAX_QUERY} characters"
+        ))
+        .into());
+    }
+    next.call(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_ids_from_clients_are_checked() {
+        assert!(super::usable_request_id("abc-123_x.y"));
+        assert!(!super::usable_request_id(""));
+        assert!(!super::usable_request_id("has space"));
+        assert!(!super::usable_request_id(&"x".repeat(129)));
+    }
 }

@@ -167,8 +167,8 @@ impl FromRequest for Caller {
         let credential = bearer(req);
         let request_id = req
             .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(|id| id.to_string());
+            .get::<crate::telemetry::RequestIdValue>()
+            .map(|id| id.0.clone());
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
             let credential = credential?;

@@ -496,3 +496,72 @@ pub async fn history(
         .collect();
     Ok(HttpResponse::Ok().json(history))
 }
+
+/// Deletes a license (softly: it stops counting, stays in the audit log, and an admin can
+/// restore it).
+#[utoipa::path(delete, path = "/v1/licenses/{id}", tag = "licenses", params(("id" = u64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::WriteRecords)?;
+    let id = id(*path)?;
+    state
+        .db
+        .write(move |conn| {
+            let before = store::find(conn, id, Scope::All)?;
+            store::set_deleted(conn, id, Some(crate::types::now()))?;
+            audit::record(
+                conn,
+                Actor::Caller(&caller),
+                "delete",
+                "license",
+                Some(id),
+                Some(&LicenseView::from(&before)),
+                None::<&()>,
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Restores a deleted license (admin), unless it would now overlap an exclusive one.
+#[utoipa::path(post, path = "/v1/licenses/{id}/restore", tag = "licenses", params(("id" = u64, Path)),
+    responses((status = 200, body = LicenseView), (status = 404, body = crate::error::Problem),
+              (status = 409, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn restore(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::Administer)?;
+    let id = id(*path)?;
+    let row = state
+        .db
+        .write(move |conn| {
+            let deleted = store::find_any(conn, id)?;
+            check_exclusivity(conn, &deleted.draft()?, id)?;
+            store::set_deleted(conn, id, None)?;
+            let after = store::find(conn, id, Scope::All)?;
+            audit::record(
+                conn,
+                Actor::Caller(&caller),
+                "restore",
+                "license",
+                Some(id),
+                None::<&()>,
+                Some(&LicenseView::from(&after)),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(LicenseView::from(&row)),
+        &row,
+    ))
+}

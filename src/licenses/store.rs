@@ -360,3 +360,24 @@ pub fn covered_reprints(
         .filter_map(|(id, n)| id.map(|id| (id, n)))
         .collect())
 }
+
+/// Any license, deleted or not (for admins restoring).
+pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<LicenseRow> {
+    licenses::table
+        .find(id)
+        .select(LicenseRow::as_select())
+        .first(conn)
+}
+
+pub fn set_deleted(
+    conn: &mut DbConnection,
+    id: i64,
+    deleted_at: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    diesel::update(licenses::table.find(id))
+        .set((
+            licenses::deleted_at.eq(deleted_at),
+            licenses::updated_at.eq(crate::types::now()),
+        ))
+        .execute(conn)
+}

@@ -253,6 +253,16 @@ const RULES: &[Rule] = &[
         allowed: ALL,
     },
     Rule {
+        method: "delete",
+        template: "/v1/licenses/{id}",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/licenses/{id}/restore",
+        allowed: ADMIN,
+    },
+    Rule {
         method: "get",
         template: "/v1/audit",
         allowed: ADMIN,
@@ -375,6 +385,9 @@ both_backends! {
                 }
                 if rule.template == "/v1/articles/{id}" && rule.method == "delete" && status == 204 {
                     app.post(&format!("/v1/articles/{}/restore", ids.article), json!({})).await.expect(200);
+                }
+                if rule.template == "/v1/licenses/{id}" && rule.method == "delete" && status == 204 {
+                    app.post(&format!("/v1/licenses/{}/restore", ids.license), json!({})).await.expect(200);
                 }
                 if rule.template == "/v1/outlets/{id}" && rule.method == "delete" {
                     assert_ne!(status, 204, "the outlet has an article; delete must refuse");

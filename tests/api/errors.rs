@@ -60,3 +60,41 @@ both_backends! {
         assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
     }
 }
+
+both_backends! {
+    async fn request_ids_limits_and_cors(app) {
+        // A client's request id comes back, and the audit entry of its write carries it.
+        let r = app.client.post(format!("{}/v1/outlets", app.address)).bearer_auth(&app.admin_token)
+            .header("X-Request-Id", "cms-req-42").json(&json!({"name": "Traced Outlet"})).send().await.unwrap();
+        let created = crate::common::TestApp::answer(r).await.expect(201);
+        assert_eq!(created.headers["x-request-id"], "cms-req-42");
+        let audit = app.get(&format!("/v1/audit?entity=outlet&entity_id={}", created.id())).await.expect(200);
+        assert_eq!(audit.body["items"][0]["request_id"], "cms-req-42");
+        // An unusable one is replaced by a generated id.
+        let r = app.client.get(format!("{}/healthz", app.address)).header("X-Request-Id", "no spaces allowed").send().await.unwrap();
+        assert_ne!(r.headers()["x-request-id"], "no spaces allowed");
+
+        // Over-long query strings and list bodies.
+        let long = "x".repeat(5000);
+        app.get(&format!("/v1/outlets?q={long}")).await.expect_problem(400);
+        let many: Vec<String> = (0..60).map(|i| format!("c{i}@example.com")).collect();
+        app.post("/v1/outlets", json!({"name": "Too Many", "contact_emails": many})).await.expect_problem(422);
+
+        // CORS is off by default: no allow-origin header, even for a preflight.
+        let r = app.client.request(Method::OPTIONS, format!("{}/v1/outlets", app.address))
+            .header("Origin", "https://cms.partner.example").header("Access-Control-Request-Method", "GET").send().await.unwrap();
+        assert!(r.headers().get("access-control-allow-origin").is_none());
+    }
+
+    async fn cors_when_configured(app) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = crate::common::test_config(&app.database_url, dir.path());
+        config.cors_origins = vec!["https://cms.partner.example".into()];
+        let cors = crate::common::TestApp::spawn_with(app.backend, config, dir, None).await;
+        let r = cors.client.request(Method::OPTIONS, format!("{}/v1/outlets", cors.address))
+            .header("Origin", "https://cms.partner.example").header("Access-Control-Request-Method", "GET").send().await.unwrap();
+        assert_eq!(r.headers()["access-control-allow-origin"], "https://cms.partner.example");
+        let r = cors.client.get(format!("{}/healthz", cors.address)).header("Origin", "https://evil.example").send().await.unwrap();
+        assert!(r.headers().get("access-control-allow-origin").is_none());
+    }
+}

@@ -276,3 +276,24 @@ both_backends! {
         assert_eq!(expiring.body["items"].as_array().unwrap().len(), 0, "2025-12-31 is in the past");
     }
 }
+
+both_backends! {
+    async fn deleted_licenses_stop_counting_and_can_be_restored(app) {
+        let (worthy, article) = app.worthy_news().await;
+        let partner = app.create_outlet("Partner").await;
+        let id = app.post("/v1/licenses", feed_2025(worthy, partner)).await.expect(201).id();
+        let q = format!("/v1/rights/check?outlet_id={partner}&article_id={article}&on=2025-06-01");
+        assert_eq!(app.get(&q).await.expect(200).body["allowed"], true);
+        app.delete(&format!("/v1/licenses/{id}")).await.expect(204);
+        app.get(&format!("/v1/licenses/{id}")).await.expect_problem(404);
+        assert_eq!(app.get(&q).await.expect(200).body["reasons"], json!(["no_license"]));
+        // The outlet can go once nothing live refers to it... but the article still does.
+        app.delete(&format!("/v1/outlets/{partner}")).await.expect(204);
+        app.post(&format!("/v1/outlets/{partner}/restore"), json!({})).await.expect(200);
+        app.post(&format!("/v1/licenses/{id}/restore"), json!({})).await.expect(200);
+        assert_eq!(app.get(&q).await.expect(200).body["allowed"], true);
+        let history = app.get(&format!("/v1/licenses/{id}/history")).await.expect(200);
+        let actions: Vec<_> = history.body.as_array().unwrap().iter().map(|h| h["action"].clone()).collect();
+        assert_eq!(actions, vec![json!("create"), json!("delete"), json!("restore")]);
+    }
+}
