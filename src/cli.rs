@@ -53,6 +53,23 @@ pub enum Command {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
+    /// Generate a deterministic dataset for benchmarks
+    Seed {
+        #[arg(long, default_value_t = 1_000)]
+        outlets: usize,
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        licenses: usize,
+        #[arg(long, default_value_t = 100_000)]
+        reprints: usize,
+        /// The random seed: the same seed gives the same data
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Share of licenses ending within 30 days of today
+        #[arg(long, default_value_t = 0.01)]
+        expiring_share: f64,
+    },
     /// Manage users
     User {
         #[command(subcommand)]
@@ -123,13 +140,64 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             println!(
-                "notice pass for {today}{}: planned {}, sent {}, failed {}, dead {}, suppressed {}",
+                "notice pass for {today}{}: planned {}, sent {}, failed {}, dead {}, suppressed {} (planning took {} ms)",
                 if dry_run { " (dry run)" } else { "" },
                 report.planned,
                 report.sent,
                 report.failed,
                 report.dead,
-                report.suppressed
+                report.suppressed,
+                report.plan_ms
+            );
+            Ok(())
+        }
+        Command::Seed {
+            outlets,
+            articles,
+            licenses,
+            reprints,
+            seed,
+            expiring_share,
+        } => {
+            anyhow::ensure!(
+                outlets >= 2,
+                "seed at least 2 outlets (sources and partners)"
+            );
+            anyhow::ensure!(
+                (0.0..=1.0).contains(&expiring_share),
+                "--expiring-share is a fraction from 0 to 1"
+            );
+            let config = cli.config;
+            let plan = crate::seed::SeedPlan {
+                outlets,
+                articles,
+                licenses,
+                reprints,
+                seed,
+                expiring_share,
+                today: crate::types::today(),
+            };
+            let started = std::time::Instant::now();
+            actix_web::web::block(move || -> anyhow::Result<()> {
+                let state = AppState::prepare(config)?;
+                let mut conn = state.db.get()?;
+                let total = (plan.outlets + plan.articles + plan.licenses + plan.reprints) as u64;
+                let bar = indicatif::ProgressBar::new(total);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} rows ({per_sec}, {eta} left)",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                crate::seed::seed(&mut conn, &plan, &|n| bar.inc(n))?;
+                bar.finish_and_clear();
+                Ok(())
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))??;
+            println!(
+                "seeded {outlets} outlets, {articles} articles, {licenses} licenses, {reprints} reprints in {:.1} s",
+                started.elapsed().as_secs_f64()
             );
             Ok(())
         }

@@ -19,6 +19,7 @@ pub mod reprints;
 pub mod rights;
 pub mod routes;
 pub mod schema;
+pub mod seed;
 pub mod startup;
 pub mod telemetry;
 pub mod types;

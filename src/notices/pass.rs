@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use super::mailer::{MailError, Mailer, Outgoing};
-use super::store::{self, NewNotice, NoticeRow, Outcome};
+use super::store::{self, NewNotice, NoticeRow, Outcome, PlanLicense};
 use super::{backoff, due_lead, end_dates_in_view, render_digest, DigestItem, Lead, NoticeStatus};
 use crate::config::Config;
 use crate::db::{Db, DbConnection};
@@ -68,14 +68,13 @@ pub struct PassReport {
     /// Notices dropped because their license changed first
     pub suppressed: usize,
     pub dry_run: bool,
+    /// How long working out the due notices took, in milliseconds (reading the licenses in view)
+    pub plan_ms: u64,
     pub emails: Vec<EmailPreview>,
 }
 
-fn has_archive(license: &LicenseRow) -> bool {
-    license
-        .actions
-        .split(',')
-        .any(|a| a == Action::Archive.as_str())
+fn has_archive(actions: &str) -> bool {
+    actions.split(',').any(|a| a == Action::Archive.as_str())
 }
 
 fn contacts(stored: &str) -> Vec<String> {
@@ -116,13 +115,18 @@ fn reprint_urls(
     conn: &mut DbConnection,
     license_ids: &[i64],
 ) -> QueryResult<HashMap<i64, Vec<String>>> {
-    let rows: Vec<(Option<i64>, Option<String>)> = reprints::table
-        .filter(reprints::license_id.eq_any(license_ids))
-        .filter(reprints::deleted_at.is_null())
-        .filter(reprints::url.is_not_null())
-        .order(reprints::id.asc())
-        .select((reprints::license_id, reprints::url))
-        .load(conn)?;
+    let mut rows: Vec<(Option<i64>, Option<String>)> = Vec::new();
+    for chunk in license_ids.chunks(500) {
+        rows.extend(
+            reprints::table
+                .filter(reprints::license_id.eq_any(chunk))
+                .filter(reprints::deleted_at.is_null())
+                .filter(reprints::url.is_not_null())
+                .order(reprints::id.asc())
+                .select((reprints::license_id, reprints::url))
+                .load::<(Option<i64>, Option<String>)>(conn)?,
+        );
+    }
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     for (license, url) in rows {
         if let (Some(license), Some(url)) = (license, url) {
@@ -152,16 +156,18 @@ pub fn plan(
         conn,
         ending.iter().chain(&revoked).map(|l| l.licensee_outlet_id),
     )?;
+    // Only licenses that have ended (or were revoked) without archive rights can need a takedown.
     let takedown_ids: Vec<i64> = ending
         .iter()
+        .filter(|l| l.valid_until.is_some_and(|end| end < today))
         .chain(&revoked)
-        .filter(|l| !has_archive(l))
+        .filter(|l| !has_archive(&l.actions))
         .map(|l| l.id)
         .collect();
     let urls = reprint_urls(conn, &takedown_ids)?;
     let mut out = Vec::new();
     let notice =
-        |license: &LicenseRow, kind: &str, lead: Lead, recipient: &str, expires_on: NaiveDate| {
+        |license: &PlanLicense, kind: &str, lead: Lead, recipient: &str, expires_on: NaiveDate| {
             NewNotice {
                 license_id: license.id,
                 kind: kind.to_string(),
@@ -173,7 +179,7 @@ pub fn plan(
                 updated_at: now,
             }
         };
-    let partner_contacts = |license: &LicenseRow| {
+    let partner_contacts = |license: &PlanLicense| {
         outlets
             .get(&license.licensee_outlet_id)
             .map(|o| o.contacts.clone())
@@ -315,7 +321,7 @@ fn digest_item(notice: &NoticeRow, ctx: &Context, desk_email: Option<&str>) -> O
         media: license.media.replace(',', ", "),
         territories: license.territories.replace(',', ", "),
         credit_line: license.credit_line.clone(),
-        archive_allowed: has_archive(license),
+        archive_allowed: has_archive(&license.actions),
         renew_contact,
         reprint_urls: if takedown {
             ctx.urls.get(&license.id).cloned().unwrap_or_default()
@@ -362,9 +368,12 @@ pub async fn run_pass(
 
     let s = settings.clone();
     let claim_token = token.clone();
-    let (planned, mut claimed) = if dry_run {
+    let (planned, mut claimed, plan_time) = if dry_run {
         db.read(move |conn| {
-            let planned: Vec<NewNotice> = plan(conn, &s, today, now)?
+            let started = std::time::Instant::now();
+            let due_today = plan(conn, &s, today, now)?;
+            let plan_time = started.elapsed();
+            let planned: Vec<NewNotice> = due_today
                 .into_iter()
                 .filter(|n| !store::exists(conn, n).unwrap_or(true))
                 .collect();
@@ -388,19 +397,22 @@ pub async fn run_pass(
                 created_at: now,
                 updated_at: now,
             }));
-            Ok((planned.len(), due))
+            Ok((planned.len(), due, plan_time))
         })
         .await?
     } else {
         db.write(move |conn| {
+            let started = std::time::Instant::now();
             let due_now = plan(conn, &s, today, now)?;
+            let plan_time = started.elapsed();
             let planned = store::insert_new(conn, &due_now)?;
             let claimed = store::claim(conn, &claim_token, now, now + s.lease, s.batch)?;
-            Ok((planned, claimed))
+            Ok((planned, claimed, plan_time))
         })
         .await?
     };
     report.planned = planned;
+    report.plan_ms = plan_time.as_millis() as u64;
     if claimed.is_empty() {
         return Ok(report);
     }

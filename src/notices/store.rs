@@ -9,7 +9,6 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 use super::NoticeStatus;
 use crate::db::DbConnection;
 use crate::licenses::rules::LicenseStatus;
-use crate::licenses::store::LicenseRow;
 use crate::schema::{licenses, notices};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
@@ -43,6 +42,17 @@ pub struct NewNotice {
     pub expires_on: NaiveDate,
     pub status: String,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What planning needs of a license (a narrow row: planning reads thousands of them).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = licenses)]
+pub struct PlanLicense {
+    pub id: i64,
+    pub licensee_outlet_id: i64,
+    pub actions: String,
+    pub valid_until: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -91,13 +101,13 @@ pub fn ending_between(
     conn: &mut DbConnection,
     first: NaiveDate,
     last: NaiveDate,
-) -> QueryResult<Vec<LicenseRow>> {
+) -> QueryResult<Vec<PlanLicense>> {
     licenses::table
         .filter(licenses::deleted_at.is_null())
         .filter(licenses::status.eq(LicenseStatus::Active.as_str()))
         .filter(licenses::valid_until.ge(first))
         .filter(licenses::valid_until.le(last))
-        .select(LicenseRow::as_select())
+        .select(PlanLicense::as_select())
         .load(conn)
 }
 
@@ -105,12 +115,12 @@ pub fn ending_between(
 pub fn revoked_since(
     conn: &mut DbConnection,
     since: NaiveDateTime,
-) -> QueryResult<Vec<LicenseRow>> {
+) -> QueryResult<Vec<PlanLicense>> {
     licenses::table
         .filter(licenses::deleted_at.is_null())
         .filter(licenses::status.eq(LicenseStatus::Revoked.as_str()))
         .filter(licenses::updated_at.ge(since))
-        .select(LicenseRow::as_select())
+        .select(PlanLicense::as_select())
         .load(conn)
 }
 

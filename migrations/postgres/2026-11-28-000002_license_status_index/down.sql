@@ -1,0 +1,1 @@
+DROP INDEX licenses_status_updated_idx;
