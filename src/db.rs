@@ -133,6 +133,7 @@ pub type Pool = r2d2::Pool<Manager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    url: DatabaseUrl,
     backend: Backend,
     sqlite_writer: Arc<Mutex<()>>,
 }
@@ -155,11 +156,13 @@ impl Db {
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(acquire_timeout)
-            .test_on_check_out(true)
+            // No ping per checkout: a broken connection is found by its first error and dropped.
+            .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .with_context(|| format!("connecting to {}", url.redacted()))?;
         Ok(Db {
             pool,
+            url: url.clone(),
             backend: url.backend(),
             sqlite_writer: Arc::new(Mutex::new(())),
         })
@@ -180,6 +183,21 @@ impl Db {
     pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
         let mut conn = self.get()?;
         run_migrations(&mut conn)
+    }
+
+    /// Runs a short read-only point query for the hot path. On SQLite it runs right here, on a
+    /// read connection kept per worker thread (an indexed point query costs microseconds, less
+    /// than the hop to the blocking pool); on PostgreSQL, where a query waits on the network, it
+    /// goes through [`Db::read`].
+    pub async fn read_point<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => with_thread_reader(path, work),
+            DatabaseUrl::Postgres(_) => self.read(work).await,
+        }
     }
 
     /// Runs read-only diesel work on the blocking pool, with the caller's tracing span.
@@ -278,7 +296,50 @@ pub fn last_insert_id(conn: &mut DbConnection) -> QueryResult<i64> {
     }
 }
 
+/// Runs the same diesel expression on the connection's own backend type rather than through the
+/// multi-connection wrapper, which re-renders the SQL of every query. Hot-path queries use it so
+/// that each backend's prepared-statement cache serves them.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+
 /// A simple query that proves the database answers (for `/readyz`).
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
     conn.batch_execute("SELECT 1")
+}
+
+thread_local! {
+    /// Per worker thread: one SQLite read connection per database file.
+    static READERS: std::cell::RefCell<std::collections::HashMap<PathBuf, DbConnection>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn with_thread_reader<T>(
+    path: &std::path::Path,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    READERS.with(|readers| {
+        let mut readers = readers.borrow_mut();
+        if !readers.contains_key(path) {
+            tracing::debug!(path = %path.display(), "opening a read connection for this worker thread");
+            let conn = Manager { url: DatabaseUrl::Sqlite(path.to_path_buf()) }
+                .connect()
+                .map_err(ApiError::unavailable)?;
+            readers.insert(path.to_path_buf(), conn);
+        }
+        let conn = readers
+            .get_mut(path)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no read connection")))?;
+        let result = work(conn);
+        if conn.is_broken() {
+            readers.remove(path);
+        }
+        result
+    })
 }

@@ -111,9 +111,35 @@ impl From<diesel::result::Error> for ApiError {
             ),
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
             | Error::BrokenTransactionManager => ApiError::Unavailable(anyhow::Error::new(err)),
+            // A database that went away or stayed busy past its timeout: worth a retry, not a 500.
+            Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => {
+                ApiError::Unavailable(anyhow::Error::new(err))
+            }
+            Error::DatabaseError(_, ref info) if is_unavailable(info.message()) => {
+                ApiError::Unavailable(anyhow::Error::new(err))
+            }
             other => ApiError::Internal(anyhow::Error::new(other)),
         }
     }
+}
+
+/// Messages of database errors that mean "not available now" rather than a bug.
+fn is_unavailable(message: &str) -> bool {
+    let m = message.to_lowercase();
+    [
+        "server closed the connection",
+        "terminating connection",
+        "connection refused",
+        "could not connect",
+        "no connection to the server",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "database is locked",
+        "unable to open database file",
+        "broken pipe",
+    ]
+    .iter()
+    .any(|needle| m.contains(needle))
 }
 
 impl From<anyhow::Error> for ApiError {

@@ -50,10 +50,11 @@ key=$(curl -s "$base/v1/api-keys" -H "Authorization: Bearer $token" -H 'Content-
   -d '{"name": "bench"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
 # The partner's licensed articles, to vary ids across requests.
 ids=$(curl -s "$base/v1/licenses?licensee_outlet_id=$partner&limit=500" -H "Authorization: Bearer $key" \
-  | grep -o '"article_id":[0-9]*' | cut -d: -f2 | sort -un | head -n 300 | paste -sd, -)
+  | grep -o '"article_id":[0-9][0-9]*' | cut -d: -f2 | sort -un | head -n 300 | paste -sd, -)
 [ -n "$ids" ] || { echo "the partner has no article licenses in the dataset" >&2; exit 1; }
 
 lua="$work/bench.lua"
+[ -n "${DEBUG_BENCH:-}" ] && { echo "key=$key"; echo "ids=${ids:0:80}"; curl -s -i "$base/v1/rights/check?outlet_id=$partner&article_id=${ids%%,*}&territory=US" -H "Authorization: Bearer $key" | head -20; }
 cat > "$lua" <<LUA
 local ids = {$ids}
 local mode = os.getenv("MODE")

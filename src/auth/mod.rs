@@ -177,7 +177,7 @@ impl FromRequest for Caller {
                 let digest = store::key_digest(&credential);
                 let (caller, stale) = state
                     .db
-                    .read(move |conn| store::caller_for_key(conn, &digest))
+                    .read_point(move |conn| store::caller_for_key(conn, &digest))
                     .await?
                     .ok_or_else(refused)?;
                 if stale {
@@ -197,7 +197,11 @@ impl FromRequest for Caller {
                 let user_id: i64 = claims.sub.parse().map_err(|_| refused())?;
                 let user = state
                     .db
-                    .read(move |conn| Ok(store::find_user(conn, user_id).ok()))
+                    .read_point(move |conn| {
+                        Ok(diesel::OptionalExtension::optional(store::find_user(
+                            conn, user_id,
+                        ))?)
+                    })
                     .await?
                     .ok_or_else(refused)?;
                 if !user.active || user.token_generation != claims.gen {

@@ -93,10 +93,10 @@ pub fn count_users(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 pub fn find_user(conn: &mut DbConnection, id: i64) -> QueryResult<UserRow> {
-    users::table
+    crate::on_backend!(conn, |c| users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
+        .first(c))
 }
 
 pub fn find_user_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
@@ -146,14 +146,14 @@ pub fn caller_for_key(
     conn: &mut DbConnection,
     digest: &str,
 ) -> Result<Option<(Caller, bool)>, ApiError> {
-    let found: Option<(ApiKeyRow, UserRow)> = api_keys::table
+    let found: Option<(ApiKeyRow, UserRow)> = crate::on_backend!(conn, |c| api_keys::table
         .inner_join(users::table)
         .filter(api_keys::key_hash.eq(digest))
         .filter(api_keys::revoked_at.is_null())
         .filter(users::active.eq(true))
         .select((ApiKeyRow::as_select(), UserRow::as_select()))
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     let Some((key, user)) = found else {
         return Ok(None);
     };

@@ -323,12 +323,13 @@ pub fn coverage(
                     .eq("feed")
                     .and(licenses::grantor_outlet_id.eq(articles::source_outlet_id))),
         );
-    let rows: Vec<(ArticleRow, Option<LicenseRow>)> = articles::table
-        .left_join(licenses::table.on(names_article))
-        .filter(articles::id.eq(article_id))
-        .filter(articles::deleted_at.is_null())
-        .select((ArticleRow::as_select(), Option::<LicenseRow>::as_select()))
-        .load(conn)?;
+    let rows: Vec<(ArticleRow, Option<LicenseRow>)> =
+        crate::on_backend!(conn, |c| articles::table
+            .left_join(licenses::table.on(names_article))
+            .filter(articles::id.eq(article_id))
+            .filter(articles::deleted_at.is_null())
+            .select((ArticleRow::as_select(), Option::<LicenseRow>::as_select()))
+            .load(c))?;
     let mut rows = rows.into_iter();
     let Some((article, first)) = rows.next() else {
         return Ok(None);

@@ -95,7 +95,7 @@ pub async fn check(
     let wanted = Use::new(action, medium, territory, on, crate::types::now());
     let (_article, verdict) = state
         .db
-        .read(move |conn| evaluate(conn, outlet_id, article_id, &wanted))
+        .read_point(move |conn| evaluate(conn, outlet_id, article_id, &wanted))
         .await?
         .ok_or(ApiError::NotFound)?;
     // A partner with no license touching the article does not learn that it exists.

@@ -119,7 +119,7 @@ pub struct TestApp {
     pub pg: Option<PgDatabase>,
     pub database_url: String,
     /// A data folder to keep alive with this app (of an instance it replaced).
-    pub keep_alive: Option<tempfile::TempDir>,
+    pub keep_alive: Vec<tempfile::TempDir>,
 }
 
 pub struct Answer {
@@ -221,7 +221,7 @@ impl TestApp {
             state,
             pg,
             database_url,
-            keep_alive: None,
+            keep_alive: Vec::new(),
         };
         test_app.admin_token = test_app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         test_app

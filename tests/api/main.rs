@@ -7,6 +7,7 @@ mod articles;
 mod auth;
 mod errors;
 mod extraction;
+mod faults;
 mod ingest;
 mod licenses;
 mod notices;

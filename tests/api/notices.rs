@@ -18,9 +18,10 @@ async fn spawn_with_smtp(app: TestApp, smtp_url: &str) -> TestApp {
     config.smtp_url = Some(smtp_url.to_string().into());
     config.desk_email = Some(DESK.parse().unwrap());
     let pg = app.pg;
-    let data_dir = app.data_dir;
+    let mut keep = app.keep_alive;
+    keep.push(app.data_dir);
     let mut mailing = TestApp::spawn_with(app.backend, config, dir, pg).await;
-    mailing.keep_alive = Some(data_dir);
+    mailing.keep_alive = keep;
     mailing
 }
 
