@@ -1,4 +1,4 @@
-//! Micro-benchmarks of the pure hot functions: the coverage rules and the extraction.
+//! Micro-benchmarks of the pure hot functions: the coverage rules, the notice plan and the extraction.
 //! Run: `cargo bench --bench hot_paths`. Numbers are in docs/performance.md.
 
 use chrono::NaiveDate;
@@ -75,5 +75,20 @@ fn extraction(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, coverage, extraction);
+fn notice_plan(c: &mut Criterion) {
+    use rightsdesk::notices::due_lead;
+    let today = day("2025-12-01");
+    let ends: Vec<NaiveDate> = (0..10_000)
+        .map(|i| today + chrono::Duration::days(i % 120 - 60))
+        .collect();
+    c.bench_function("notice plan: due lead for 10,000 end dates", |b| {
+        b.iter(|| {
+            ends.iter()
+                .filter(|end| due_lead(**end, black_box(today), &[30, 7, 1]).is_some())
+                .count()
+        })
+    });
+}
+
+criterion_group!(benches, coverage, extraction, notice_plan);
 criterion_main!(benches);
