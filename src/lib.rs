@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod csv_export;
 pub mod db;
 pub mod error;
 pub mod licenses;

@@ -188,6 +188,7 @@ pub struct LicenseQuery {
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     query: web::Query<LicenseQuery>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -208,6 +209,9 @@ pub async fn list(
     };
     f.finish(()).map_err(crate::routes::query_problem)?;
     let scope = caller.scope();
+    if crate::csv_export::wanted(&req) {
+        return Ok(csv(state.db.clone(), scope, filter));
+    }
     let rows = state
         .db
         .read(move |conn| {
@@ -564,4 +568,68 @@ pub async fn restore(
         HttpResponse::Ok().json(LicenseView::from(&row)),
         &row,
     ))
+}
+
+/// The license list as CSV, every page, streamed.
+fn csv(db: crate::db::Db, scope: Scope, filter: LicenseFilter) -> HttpResponse {
+    use crate::csv_export::opt;
+    const HEADER: &[&str] = &[
+        "id",
+        "grantor_outlet_id",
+        "licensee_outlet_id",
+        "scope",
+        "article_id",
+        "feed_published_from",
+        "feed_published_until",
+        "actions",
+        "media",
+        "territories",
+        "valid_from",
+        "valid_until",
+        "exclusive",
+        "credit_line",
+        "fee_cents",
+        "currency",
+        "max_reprints",
+        "status",
+        "status_reason",
+        "version",
+        "created_at",
+        "updated_at",
+    ];
+    crate::csv_export::stream(
+        db,
+        "licenses",
+        HEADER,
+        move |conn, after, limit| store::list(conn, scope, &filter, after, limit),
+        |r: &LicenseRow| {
+            (
+                r.id,
+                vec![
+                    r.id.to_string(),
+                    r.grantor_outlet_id.to_string(),
+                    r.licensee_outlet_id.to_string(),
+                    r.scope.clone(),
+                    opt(&r.article_id),
+                    opt(&r.feed_published_from),
+                    opt(&r.feed_published_until),
+                    r.actions.clone(),
+                    r.media.clone(),
+                    r.territories.clone(),
+                    r.valid_from.to_string(),
+                    opt(&r.valid_until),
+                    r.exclusive.to_string(),
+                    opt(&r.credit_line),
+                    opt(&r.fee_cents),
+                    opt(&r.currency),
+                    opt(&r.max_reprints),
+                    r.status.clone(),
+                    opt(&r.status_reason),
+                    r.version.to_string(),
+                    crate::types::rfc3339(&r.created_at),
+                    crate::types::rfc3339(&r.updated_at),
+                ],
+            )
+        },
+    )
 }
