@@ -13,7 +13,12 @@ run_once() {
   base=$(mktemp -d)
   dir="$base/main"
   mkdir -p "$dir"
-  ln -s "$(cd "$root/../shared" && pwd)" "$base/shared"
+  if [ -d "$root/../shared/corpus" ]; then
+    ln -s "$(cd "$root/../shared" && pwd)" "$base/shared"
+  else
+    # No shared/ beside this checkout: the corpus copy in the fixtures stands in for it.
+    mkdir -p "$base/shared" && ln -s "$root/tests/fixtures/extraction/corpus" "$base/shared/corpus"
+  fi
   echo "== README walk-through on $label (in $dir)"
   (cd "$dir" && exec "$binary" serve > server.log 2>&1) &
   local pid=$!

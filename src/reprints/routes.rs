@@ -117,6 +117,7 @@ pub struct ReprintQuery {
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
+    req: actix_web::HttpRequest,
     query: web::Query<ReprintQuery>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -134,6 +135,9 @@ pub async fn list(
     };
     f.finish(()).map_err(crate::routes::query_problem)?;
     let scope = caller.scope();
+    if crate::csv_export::wanted(&req) {
+        return Ok(csv(state.db.clone(), scope, filter));
+    }
     let rows = state
         .db
         .read(move |conn| {
@@ -166,4 +170,48 @@ pub async fn read(
         .read(move |conn| Ok(store::find(conn, id, scope)?))
         .await?;
     Ok(HttpResponse::Ok().json(ReprintView::from(&row)))
+}
+
+/// The reprint list as CSV, every page, streamed: the desk's list of violations in a spreadsheet.
+fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
+    use crate::csv_export::opt;
+    const HEADER: &[&str] = &[
+        "id",
+        "article_id",
+        "outlet_id",
+        "reprinted_on",
+        "medium",
+        "territory",
+        "url",
+        "credit_line_used",
+        "compliance",
+        "license_id",
+        "reasons",
+        "created_at",
+    ];
+    crate::csv_export::stream(
+        db,
+        "reprints",
+        HEADER,
+        move |conn, after, limit| store::list(conn, scope, &filter, after, limit),
+        |r: &store::ReprintRow| {
+            (
+                r.id,
+                vec![
+                    r.id.to_string(),
+                    r.article_id.to_string(),
+                    r.outlet_id.to_string(),
+                    r.reprinted_on.to_string(),
+                    r.medium.clone(),
+                    opt(&r.territory),
+                    opt(&r.url),
+                    opt(&r.credit_line_used),
+                    r.compliance.clone(),
+                    opt(&r.license_id),
+                    r.reasons.clone(),
+                    crate::types::rfc3339(&r.created_at),
+                ],
+            )
+        },
+    )
 }

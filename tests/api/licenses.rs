@@ -355,3 +355,23 @@ both_backends! {
         assert_eq!(ids.len(), 2_500, "no row twice across chunks");
     }
 }
+
+both_backends! {
+    async fn reprints_export_as_csv(app) {
+        let (worthy, article) = app.worthy_news().await;
+        let partner = app.create_outlet("Partner").await;
+        app.post("/v1/licenses", feed_2025(worthy, partner)).await.expect(201);
+        for (on, medium) in [("2025-03-01", "web"), ("2025-03-02", "print")] {
+            app.post("/v1/reprints", json!({"article_id": article, "outlet_id": partner, "reprinted_on": on,
+                "medium": medium, "url": "https://partner.test/a,b?x=1", "credit_line_used": CREDIT})).await.expect(201);
+        }
+        let r = app.client.get(format!("{}/v1/reprints?compliance=uncovered", app.address)).bearer_auth(&app.admin_token)
+            .header("Accept", "text/csv").send().await.unwrap();
+        let text = r.text().await.unwrap();
+        let rows: Vec<_> = csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(&rows[0][4], "print");
+        assert_eq!(&rows[0][6], "https://partner.test/a,b?x=1");
+        assert_eq!(&rows[0][10], "medium_not_granted");
+    }
+}
