@@ -71,6 +71,7 @@ pub struct NoticeQuery {
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
+    req: actix_web::HttpRequest,
     query: web::Query<NoticeQuery>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -87,6 +88,9 @@ pub async fn list(
         Scope::All => None,
         Scope::Outlet(own) => Some(own),
     };
+    if crate::csv_export::wanted(&req) {
+        return Ok(csv(state.db.clone(), licensee, filter));
+    }
     let rows = state
         .db
         .read(move |conn| {
@@ -192,4 +196,50 @@ pub async fn test_email(
 /// A flag that is never raised, for passes run outside the worker.
 pub fn never() -> AtomicBool {
     AtomicBool::new(false)
+}
+
+/// The outbox as CSV, every page, streamed.
+fn csv(db: crate::db::Db, licensee: Option<i64>, filter: NoticeFilter) -> HttpResponse {
+    use crate::csv_export::opt;
+    const HEADER: &[&str] = &[
+        "id",
+        "license_id",
+        "kind",
+        "recipient",
+        "lead",
+        "expires_on",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "next_attempt_at",
+        "message_id",
+        "created_at",
+    ];
+    crate::csv_export::stream(
+        db,
+        "notices",
+        HEADER,
+        move |conn, after, limit| store::list(conn, licensee, &filter, after, limit),
+        |n: &NoticeRow| {
+            (
+                n.id,
+                vec![
+                    n.id.to_string(),
+                    n.license_id.to_string(),
+                    n.kind.clone(),
+                    n.recipient.clone(),
+                    n.lead.clone(),
+                    n.expires_on.to_string(),
+                    n.status.clone(),
+                    n.attempts.to_string(),
+                    opt(&n.last_error),
+                    n.sent_at.as_ref().map(rfc3339).unwrap_or_default(),
+                    n.next_attempt_at.as_ref().map(rfc3339).unwrap_or_default(),
+                    opt(&n.message_id),
+                    rfc3339(&n.created_at),
+                ],
+            )
+        },
+    )
 }

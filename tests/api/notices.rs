@@ -110,6 +110,13 @@ both_backends! {
         let leads: Vec<Value> = expired.body["items"].as_array().unwrap().iter().map(|n| n["lead"].clone()).collect();
         assert!(leads.contains(&json!("expired")) && leads.contains(&json!("1d")) && leads.contains(&json!("7d")));
 
+        let r = app.client.get(format!("{}/v1/notices?status=sent", app.address)).bearer_auth(&app.admin_token)
+            .header("Accept", "text/csv").send().await.unwrap();
+        let text = r.text().await.unwrap();
+        let rows: Vec<_> = csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 12);
+        assert!(rows.iter().all(|r| &r[6] == "sent" && r[11].starts_with("<notices-")));
+
         let metrics = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap().text().await.unwrap();
         assert!(metrics.contains("rightsdesk_notices{status=\"sent\"} 12"), "{metrics}");
         assert!(metrics.contains("http_requests_total"), "{metrics}");
