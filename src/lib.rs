@@ -6,11 +6,13 @@
 pub mod articles;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod csv_export;
 pub mod db;
 pub mod error;
+pub mod json;
 pub mod licenses;
 pub mod metrics;
 pub mod notices;

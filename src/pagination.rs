@@ -1,7 +1,5 @@
 //! Cursor pagination: `?limit=` (default 50, max 500) and an opaque `?cursor=`.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -12,8 +10,10 @@ pub const MAX_LIMIT: i64 = 500;
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct PageParams {
     /// Page size, 1 to 500 (default 50)
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
     /// Where the previous page ended (its `next_cursor`)
+    #[param(pattern = "^[0-9]{0,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -46,15 +46,17 @@ impl PageParams {
     }
 }
 
+/// A cursor is the last id of the page before, in decimal: `^[0-9]{1,18}$`, so that every cursor
+/// the OpenAPI pattern admits is one the server reads.
 fn decode_cursor(raw: &str) -> Option<i64> {
-    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let id: i64 = text.strip_prefix("after:")?.parse().ok()?;
-    (id >= 0).then_some(id)
+    if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse().ok()
 }
 
 pub fn encode_cursor(after_id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("after:{after_id}"))
+    after_id.to_string()
 }
 
 /// One page of a list.

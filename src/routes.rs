@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::OpenApi;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, PROBLEM_JSON};
 use crate::startup::AppState;
 use crate::{articles, audit, auth, licenses, notices, outlets, reprints, rights};
 
@@ -77,6 +77,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(get().to(licenses::routes::list)),
         )
         .service(
+            resource("/v1/licenses/import")
+                .app_data(web::PayloadConfig::default().limit(licenses::routes::IMPORT_LIMIT))
+                .route(post().to(licenses::routes::import_csv)),
+        )
+        .service(
             resource("/v1/licenses/{id}")
                 .route(get().to(licenses::routes::read))
                 .route(patch().to(licenses::routes::update))
@@ -87,6 +92,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/v1/licenses/{id}/revoke").route(post().to(licenses::routes::revoke)))
         .service(resource("/v1/licenses/{id}/suspend").route(post().to(licenses::routes::suspend)))
         .service(resource("/v1/licenses/{id}/resume").route(post().to(licenses::routes::resume)))
+        .service(resource("/v1/calendar.ics").route(get().to(crate::calendar::routes::feed)))
+        .service(resource("/v1/licenses/{id}/odrl").route(get().to(licenses::routes::odrl)))
         .service(resource("/v1/licenses/{id}/history").route(get().to(licenses::routes::history)))
         .service(resource("/v1/rights/check").route(get().to(rights::routes::check)))
         .service(
@@ -111,14 +118,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         articles::routes::remove, articles::routes::restore, articles::routes::ingest,
         licenses::routes::create, licenses::routes::list, licenses::routes::read, licenses::routes::update,
         licenses::routes::renew, licenses::routes::revoke, licenses::routes::suspend, licenses::routes::resume,
-        licenses::routes::history, licenses::routes::remove, licenses::routes::restore,
+        licenses::routes::history, licenses::routes::remove, licenses::routes::restore, licenses::routes::odrl, licenses::routes::import_csv, crate::calendar::routes::feed,
         rights::routes::check,
         reprints::routes::create, reprints::routes::list, reprints::routes::read,
         notices::routes::list, notices::routes::run, notices::routes::test_email,
         audit::routes::list_audit,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem, crate::error::FieldError,
+        crate::licenses::rules::LicenseStatus, crate::licenses::rules::Action, crate::licenses::rules::Medium,
+        crate::types::Country)),
+    modifiers(&BearerAuth, &ProblemResponses),
 )]
 pub struct ApiDoc;
 
@@ -132,6 +141,90 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every error answer is `application/problem+json`, and every operation lists the errors any
+/// request to it can get: 400 (malformed), 401/403/404 (access; partners get 404), 413/415/422
+/// (bodies), 429 (login throttling), 503 (database unavailable).
+struct ProblemResponses;
+
+impl ProblemResponses {
+    fn problem(description: &str) -> serde_json::Value {
+        let mut content = serde_json::Map::new();
+        content.insert(
+            PROBLEM_JSON.into(),
+            serde_json::json!({"schema": {"$ref": "#/components/schemas/Problem"}}),
+        );
+        serde_json::json!({"description": description, "content": content})
+    }
+
+    fn operation(path: &str, op: &mut serde_json::Value) {
+        let secured = op.get("security").is_some();
+        let has_body = op.get("requestBody").is_some();
+        let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+            return;
+        };
+        for response in responses.values_mut() {
+            if let Some(content) = response.get_mut("content").and_then(|c| c.as_object_mut()) {
+                let is_problem = content
+                    .get("application/json")
+                    .and_then(|c| c.pointer("/schema/$ref"))
+                    .and_then(|r| r.as_str())
+                    == Some("#/components/schemas/Problem");
+                if is_problem {
+                    if let Some(json) = content.remove("application/json") {
+                        content.insert(PROBLEM_JSON.into(), json);
+                    }
+                }
+            }
+        }
+        let mut add = |status: &str, description: &str| {
+            responses
+                .entry(status.to_string())
+                .or_insert_with(|| Self::problem(description));
+        };
+        let service = matches!(path, "/healthz" | "/openapi.json" | "/metrics");
+        if !service {
+            add(
+                "400",
+                "The request is malformed: JSON, query string or path",
+            );
+            add("503", "The database is unavailable; retry later");
+        }
+        if secured {
+            add("401", "No valid token or API key");
+            add("403", "The caller's role does not allow this");
+            add("404", "No such record, or not the caller's to see");
+        }
+        if has_body {
+            add("413", "The body is too large");
+            add("415", "The body is not of a supported content type");
+            add("422", "Fields that are not valid, each named");
+        }
+        if path == "/v1/auth/login" {
+            add("429", "Too many failed logins; see Retry-After");
+        }
+    }
+}
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut doc) = serde_json::to_value(&*openapi) else {
+            return;
+        };
+        if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+            for (path, item) in paths.iter_mut() {
+                for method in ["get", "post", "put", "patch", "delete"] {
+                    if let Some(op) = item.get_mut(method) {
+                        Self::operation(path, op);
+                    }
+                }
+            }
+        }
+        if let Ok(modified) = serde_json::from_value(doc) {
+            *openapi = modified;
+        }
     }
 }
 
@@ -169,6 +262,25 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
 }
 
 /// A path id: positive, within i64; anything else names no record.
+/// The JSON-LD media type (ODRL policies, schema.org markup).
+pub const JSON_LD: &str = "application/ld+json";
+
+/// Does the client ask for JSON-LD (`Accept: application/ld+json`)?
+pub fn wants_json_ld(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains(JSON_LD))
+}
+
+/// Is the body JSON-LD (`Content-Type: application/ld+json`)?
+pub fn is_json_ld(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().starts_with(JSON_LD))
+}
+
 pub fn id(raw: u64) -> Result<i64, ApiError> {
     i64::try_from(raw)
         .ok()

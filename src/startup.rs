@@ -339,6 +339,9 @@ pub fn run(
                 crate::telemetry::request_id_header,
             ))
             .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(actix_web::middleware::from_fn(
+                crate::calendar::key_from_query,
+            ))
             .configure(crate::routes::configure)
             .default_service(web::to(crate::routes::not_found))
     })

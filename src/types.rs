@@ -69,6 +69,23 @@ impl fmt::Display for Country {
     }
 }
 
+impl utoipa::PartialSchema for Country {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let codes: Vec<&'static str> = isocountry::CountryCode::as_array()
+            .iter()
+            .map(|c| c.alpha2())
+            .collect();
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::String))
+            .description(Some("ISO 3166-1 alpha-2 country code"))
+            .enum_values(Some(codes))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Country {}
+
 impl Serialize for Country {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())

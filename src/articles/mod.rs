@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod ingest;
 pub mod routes;
+pub mod schema_org;
 pub mod store;
 
 use std::str::FromStr;

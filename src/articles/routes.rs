@@ -47,7 +47,7 @@ pub fn check_references(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewArticleRequest>,
+    body: crate::json::Json<NewArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let draft = body.into_inner().parse()?;
@@ -80,8 +80,10 @@ pub struct ArticleQuery {
     /// Title contains
     pub q: Option<String>,
     /// Published on or after (YYYY-MM-DD)
+    #[param(value_type = Option<String>, format = Date)]
     pub published_after: Option<String>,
     /// Published on or before (YYYY-MM-DD)
+    #[param(value_type = Option<String>, format = Date)]
     pub published_before: Option<String>,
 }
 
@@ -122,18 +124,47 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Paged::new(rows, page, |r| r.id, |r| ArticleView::from(&r))))
 }
 
-/// One article.
+/// schema.org `NewsArticle` markup (JSON-LD) with the original's rights, for a partner's page.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = Object, example = json!({
+    "@context": "https://schema.org", "@type": "NewsArticle",
+    "headline": "Ukrainian President Open To Resign In Exchange For NATO Membership",
+    "copyrightHolder": {"@type": "Organization", "name": "Worthy News"},
+    "copyrightYear": 2025, "copyrightNotice": "Copyright 1999-2025 Worthy News.",
+    "creditText": "This article was originally published on Worthy News and was reproduced with permission.",
+    "isBasedOn": {"@type": "NewsArticle", "headline": "Ukrainian President Open To Resign In Exchange For NATO Membership",
+                  "publisher": {"@type": "Organization", "name": "Worthy News"}}}))]
+pub struct SchemaOrgArticle(pub serde_json::Value);
+
+/// One article. With `Accept: application/ld+json`, its schema.org `NewsArticle` markup
+/// (copyrightHolder, copyrightYear, copyrightNotice, creditText, license, isBasedOn) for a
+/// partner to paste into the page that republishes it.
 #[utoipa::path(get, path = "/v1/articles/{id}", tag = "articles", params(("id" = u64, Path)),
-    responses((status = 200, body = ArticleView), (status = 404, body = crate::error::Problem)),
+    responses((status = 200, content((ArticleView = "application/json"), (SchemaOrgArticle = "application/ld+json"))),
+              (status = 404, body = crate::error::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
     state: web::Data<AppState>,
     caller: Caller,
+    req: actix_web::HttpRequest,
     path: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let id = id(*path)?;
     let scope = caller.scope();
+    if crate::routes::wants_json_ld(&req) {
+        let markup = state
+            .db
+            .read(move |conn| {
+                let article = store::find(conn, id, scope)?;
+                let source = crate::outlets::store::find_any(conn, article.source_outlet_id)?;
+                Ok(super::schema_org::markup(&article, &source))
+            })
+            .await?;
+        return Ok(HttpResponse::Ok()
+            .content_type(crate::routes::JSON_LD)
+            .json(markup));
+    }
     let row = state
         .db
         .read(move |conn| Ok(store::find(conn, id, scope)?))
@@ -150,7 +181,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<u64>,
-    body: web::Json<ArticlePatch>,
+    body: crate::json::Json<ArticlePatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let id = id(*path)?;
@@ -270,7 +301,7 @@ pub struct IngestRequest {
 pub async fn ingest(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<IngestRequest>,
+    body: crate::json::Json<IngestRequest>,
 ) -> Result<HttpResponse, ApiError> {
     use super::ingest::{self as ingest, IngestAnswer, IngestDraft, Ingested};
     let request = body.into_inner();

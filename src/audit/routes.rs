@@ -9,9 +9,13 @@ use crate::error::ApiError;
 use crate::pagination::{PageParams, Paged};
 use crate::startup::AppState;
 
+/// The kinds of record the audit log names.
+pub const ENTITIES: &[&str] = &["outlet", "article", "license", "reprint", "user", "api_key"];
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AuditFilter {
     /// outlet, article, license, reprint, user, api_key
+    #[param(pattern = "^(outlet|article|license|reprint|user|api_key)$")]
     pub entity: Option<String>,
     pub entity_id: Option<i64>,
 }
@@ -24,9 +28,9 @@ pub struct AuditEntry {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<i64>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub request_id: Option<String>,
     pub created_at: String,
@@ -63,6 +67,14 @@ pub async fn list_audit(
     caller.require(Permission::Administer)?;
     let page = page.parse()?;
     let filter = filter.into_inner();
+    if let Some(entity) = filter.entity.as_deref() {
+        if !ENTITIES.contains(&entity) {
+            return Err(ApiError::BadRequest(format!(
+                "entity must be one of: {}",
+                ENTITIES.join(", ")
+            )));
+        }
+    }
     let rows = state
         .db
         .read(move |conn| {

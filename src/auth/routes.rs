@@ -68,7 +68,7 @@ fn client_address(req: &HttpRequest) -> String {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: crate::json::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let email = email.trim().to_lowercase();
@@ -283,7 +283,7 @@ async fn hash_password(state: &AppState, password: SecretString) -> Result<Strin
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewUserRequest>,
+    body: crate::json::Json<NewUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let NewUserRequest {
@@ -359,7 +359,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<u64>,
-    body: web::Json<UserPatch>,
+    body: crate::json::Json<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let id = crate::routes::id(*id)?;
@@ -482,7 +482,7 @@ pub struct NewKeyView {
 pub async fn create_key(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewKeyRequest>,
+    body: crate::json::Json<NewKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OwnKeys)?;
     let mut fields = Fields::new();

@@ -2,6 +2,8 @@
 //! article or the grantor's feed. The rules are in [`rules`]; this file turns requests into
 //! valid terms and terms into answers.
 
+pub mod csv_import;
+pub mod odrl;
 pub mod routes;
 pub mod rules;
 pub mod store;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{self, Coverage, LicenseStatus};
 use super::store::{self, LicenseFilter, LicenseRow};
+use super::{csv_import, odrl};
 use super::{LicenseDraft, LicensePatch, LicenseView, NewLicenseRequest};
 use crate::audit::{self, Actor};
 use crate::auth::{Caller, Permission, Scope};
@@ -133,17 +134,28 @@ fn save(
 }
 
 /// Grants a license. 409 when it would overlap an exclusive license to another outlet.
-#[utoipa::path(post, path = "/v1/licenses", tag = "licenses", request_body = NewLicenseRequest,
+///
+/// Send `Content-Type: application/ld+json` to import an ODRL 2.2 / RightsML `Agreement`
+/// instead (as `GET /v1/licenses/{id}/odrl` exports it); a 422 names every construct that has no
+/// equivalent in rightsdesk.
+#[utoipa::path(post, path = "/v1/licenses", tag = "licenses",
+    request_body(content((NewLicenseRequest = "application/json"), (OdrlPolicy = "application/ld+json"))),
     responses((status = 201, body = LicenseView), (status = 409, body = crate::error::Problem),
               (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewLicenseRequest>,
+    req: HttpRequest,
+    body: crate::json::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let mut draft = body.into_inner().parse()?;
+    let request = if crate::routes::is_json_ld(&req) {
+        odrl::import(&body)?
+    } else {
+        crate::json::from_object::<NewLicenseRequest>(body.into_inner())?
+    };
+    let mut draft = request.parse()?;
     let row = state
         .db
         .write(move |conn| {
@@ -174,10 +186,13 @@ pub struct LicenseQuery {
     pub grantor_outlet_id: Option<i64>,
     pub article_id: Option<i64>,
     /// active, suspended or revoked
+    #[param(value_type = Option<rules::LicenseStatus>)]
     pub status: Option<String>,
     /// Active and in force on this day (YYYY-MM-DD)
+    #[param(value_type = Option<String>, format = Date)]
     pub active_on: Option<String>,
     /// Active and ending between today and N days from today
+    #[param(maximum = 36500)]
     pub expiring_within_days: Option<u32>,
 }
 
@@ -197,6 +212,12 @@ pub async fn list(
     let q = query.into_inner();
     let mut f = Fields::new();
     let today = crate::types::today();
+    if q.expiring_within_days.is_some_and(|n| n > 36_500) {
+        f.error(
+            "expiring_within_days",
+            "must be at most 36500 (a hundred years)",
+        );
+    }
     let filter = LicenseFilter {
         licensee: q.licensee_outlet_id,
         grantor: q.grantor_outlet_id,
@@ -227,11 +248,136 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Paged::new(rows, page, |r| r.id, |r| LicenseView::from(&r))))
 }
 
+/// What a CSV import wrote.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub imported: usize,
+    /// The new licenses' ids, in the file's row order.
+    pub license_ids: Vec<i64>,
+}
+
+/// Most bytes a CSV import takes.
+pub const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Imports licenses from CSV (`Content-Type: text/csv`; the columns `GET /v1/licenses` exports
+/// with `Accept: text/csv`). All rows or none: a 422 lists every refused row and field as
+/// `rows[N].field`, N being the spreadsheet row (the header is row 1), and writes nothing.
+#[utoipa::path(post, path = "/v1/licenses/import", tag = "licenses",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = ImportReport), (status = 413, body = crate::error::Problem),
+              (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn import_csv(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::WriteRecords)?;
+    let is_csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().starts_with("text/csv"));
+    if !is_csv {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the licenses as text/csv".into(),
+        ));
+    }
+    let rows = csv_import::parse(&body)?;
+    let ids = state
+        .db
+        .write(move |conn| {
+            let mut ids = Vec::with_capacity(rows.len());
+            let mut refused = Vec::new();
+            for csv_import::ImportRow { row, mut draft } in rows {
+                let checked = check_references(conn, &mut draft)
+                    .and_then(|()| check_exclusivity(conn, &draft, 0));
+                if let Err(err) = checked {
+                    refused.extend(csv_import::row_errors(row, err));
+                    continue;
+                }
+                if !refused.is_empty() {
+                    continue;
+                }
+                let stored = store::insert(conn, &draft)?;
+                audit::record(
+                    conn,
+                    Actor::Caller(&caller),
+                    "import",
+                    "license",
+                    Some(stored.id),
+                    None::<&()>,
+                    Some(&LicenseView::from(&stored)),
+                )?;
+                ids.push(stored.id);
+            }
+            if refused.is_empty() {
+                Ok(ids)
+            } else {
+                Err(ApiError::Validation(refused))
+            }
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ImportReport {
+        imported: ids.len(),
+        license_ids: ids,
+    }))
+}
+
 /// One license, with its version as ETag.
 #[utoipa::path(get, path = "/v1/licenses/{id}", tag = "licenses", params(("id" = u64, Path)),
     responses((status = 200, body = LicenseView), (status = 404, body = crate::error::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRecords)?;
+    let id = id(*path)?;
+    let scope = caller.scope();
+    let row = state
+        .db
+        .read(move |conn| Ok(store::find(conn, id, scope)?))
+        .await?;
+    if crate::routes::wants_json_ld(&req) {
+        return odrl_response(&row);
+    }
+    Ok(with_etag(
+        HttpResponse::Ok().json(LicenseView::from(&row)),
+        &row,
+    ))
+}
+
+fn odrl_response(row: &LicenseRow) -> Result<HttpResponse, ApiError> {
+    let policy = odrl::export(row.id, &row.draft()?);
+    Ok(with_etag(
+        HttpResponse::Ok()
+            .content_type(crate::routes::JSON_LD)
+            .json(policy),
+        row,
+    ))
+}
+
+/// A JSON-LD document for ODRL policies (see docs/interop.md for the mapping).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = Object, example = json!({
+    "@context": {"odrl": "http://www.w3.org/ns/odrl/2/"}, "type": "Agreement",
+    "uid": "urn:rightsdesk:license:1", "assigner": "urn:rightsdesk:outlet:1",
+    "assignee": "urn:rightsdesk:outlet:2", "target": "urn:rightsdesk:article:1",
+    "permission": [{"action": "distribute", "constraint": [
+        {"leftOperand": "spatial", "operator": "isAnyOf", "rightOperand": ["US"]}]}]}))]
+pub struct OdrlPolicy(pub serde_json::Value);
+
+/// The license as an ODRL 2.2 / IPTC RightsML `Agreement` (JSON-LD, context embedded).
+/// The same as `GET /v1/licenses/{id}` with `Accept: application/ld+json`.
+#[utoipa::path(get, path = "/v1/licenses/{id}/odrl", tag = "licenses", params(("id" = u64, Path)),
+    responses((status = 200, body = OdrlPolicy, content_type = "application/ld+json"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn odrl(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<u64>,
@@ -243,10 +389,7 @@ pub async fn read(
         .db
         .read(move |conn| Ok(store::find(conn, id, scope)?))
         .await?;
-    Ok(with_etag(
-        HttpResponse::Ok().json(LicenseView::from(&row)),
-        &row,
-    ))
+    odrl_response(&row)
 }
 
 /// Changes the terms. Send the ETag back as `If-Match`: a stale one answers 412.
@@ -259,7 +402,7 @@ pub async fn update(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<u64>,
-    body: web::Json<LicensePatch>,
+    body: crate::json::Json<LicensePatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let id = id(*path)?;
@@ -304,7 +447,7 @@ pub async fn renew(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<u64>,
-    body: web::Json<RenewRequest>,
+    body: crate::json::Json<RenewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let id = id(*path)?;
@@ -400,7 +543,7 @@ pub async fn revoke(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<u64>,
-    body: web::Json<ReasonRequest>,
+    body: crate::json::Json<ReasonRequest>,
 ) -> Result<HttpResponse, ApiError> {
     set_status(
         state,
@@ -422,7 +565,7 @@ pub async fn suspend(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<u64>,
-    body: web::Json<ReasonRequest>,
+    body: crate::json::Json<ReasonRequest>,
 ) -> Result<HttpResponse, ApiError> {
     set_status(
         state,
@@ -444,7 +587,7 @@ pub async fn resume(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<u64>,
-    body: web::Json<ReasonRequest>,
+    body: crate::json::Json<ReasonRequest>,
 ) -> Result<HttpResponse, ApiError> {
     set_status(
         state,
@@ -462,9 +605,9 @@ pub struct HistoryEntry {
     pub action: String,
     pub actor: String,
     pub at: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
 

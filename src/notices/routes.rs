@@ -60,6 +60,7 @@ impl From<&NoticeRow> for NoticeView {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct NoticeQuery {
     /// pending, sent, failed, dead or suppressed
+    #[param(pattern = "^(pending|sent|failed|dead|suppressed)$")]
     pub status: Option<String>,
     pub license_id: Option<i64>,
 }
@@ -111,6 +112,7 @@ pub struct RunQuery {
     /// Preview what the pass would send; write and send nothing
     pub dry_run: Option<bool>,
     /// The day the pass takes as today (YYYY-MM-DD; default: today, UTC)
+    #[param(value_type = Option<String>, format = Date)]
     pub today: Option<String>,
 }
 
@@ -164,7 +166,7 @@ pub struct TestEmailAnswer {
 pub async fn test_email(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<TestEmailRequest>,
+    body: crate::json::Json<TestEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let mut f = Fields::new();

@@ -19,7 +19,7 @@ use crate::startup::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewOutletRequest>,
+    body: crate::json::Json<NewOutletRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let draft = body.into_inner().parse()?;
@@ -107,7 +107,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<u64>,
-    body: web::Json<OutletPatch>,
+    body: crate::json::Json<OutletPatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let id = id(*path)?;

@@ -22,7 +22,7 @@ use crate::types::Fields;
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewReprintRequest>,
+    body: crate::json::Json<NewReprintRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::RecordReprints)?;
     let draft = body.into_inner().parse()?;
@@ -103,10 +103,13 @@ pub struct ReprintQuery {
     pub article_id: Option<i64>,
     pub license_id: Option<i64>,
     /// covered or uncovered
+    #[param(pattern = "^(covered|uncovered)$")]
     pub compliance: Option<String>,
     /// Reprinted on or after (YYYY-MM-DD)
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Reprinted on or before (YYYY-MM-DD)
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
 }
 

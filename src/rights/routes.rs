@@ -14,15 +14,21 @@ use crate::types::{Country, Fields};
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct CheckQuery {
     /// The outlet that wants to use the article (a partner: its own)
+    #[param(value_type = i64, minimum = 1)]
     pub outlet_id: Option<String>,
+    #[param(value_type = i64, minimum = 1)]
     pub article_id: Option<String>,
     /// The day of the use, YYYY-MM-DD (default: today, UTC)
+    #[param(value_type = Option<String>, format = Date)]
     pub on: Option<String>,
     /// republish (default), excerpt, translate, adapt, archive
+    #[param(value_type = Option<Action>)]
     pub action: Option<String>,
     /// web (default), print, app, newsletter, broadcast, social
+    #[param(value_type = Option<Medium>)]
     pub medium: Option<String>,
     /// ISO 3166-1 alpha-2; when absent, territory is not checked
+    #[param(value_type = Option<Country>)]
     pub territory: Option<String>,
 }
 

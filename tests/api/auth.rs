@@ -204,6 +204,21 @@ const RULES: &[Rule] = &[
     },
     Rule {
         method: "get",
+        template: "/v1/licenses/{id}/odrl",
+        allowed: ALL,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/licenses/import",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/calendar.ics",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
         template: "/v1/rights/check",
         allowed: ALL,
     },
