@@ -9,6 +9,7 @@ mod errors;
 mod extraction;
 mod faults;
 mod ingest;
+mod interop;
 mod licenses;
 mod notices;
 mod outlets;
