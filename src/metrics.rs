@@ -51,6 +51,14 @@ pub async fn record_request(
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(started.elapsed().as_secs_f64());
+    // The access log, off unless asked for (RIGHTSDESK_LOG=info,rightsdesk::access=debug); it
+    // sits inside the request's span, so each line carries the request id, route and target.
+    tracing::debug!(
+        target: "rightsdesk::access",
+        status = res.status().as_u16(),
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
     Ok(res)
 }
 

@@ -11,6 +11,7 @@ mod faults;
 mod ingest;
 mod interop;
 mod licenses;
+mod load;
 mod notices;
 mod outlets;
 mod schema;
