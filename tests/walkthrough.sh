@@ -3,7 +3,7 @@
 # Usage: tests/walkthrough.sh (from the repository root; needs a release build and PostgreSQL).
 set -euo pipefail
 root=$(pwd)
-binary="$root/target/release/rightsdesk"
+binary="${RIGHTSDESK_BIN:-$root/target/release/rightsdesk}"
 script=$(mktemp)
 sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^<!--/d; /^```/d' > "$script"
 
@@ -38,8 +38,50 @@ run_once() {
   rm -rf "$base"
 }
 
+# The desk guide, then the partner guide, verbatim, in one fresh service.
+desk_script=$(mktemp)
+partner_script=$(mktemp)
+sed -n '/<!-- guide:desk:start -->/,/<!-- guide:desk:end -->/p' docs/desk-guide.md | sed '/^<!--/d; /^```/d' > "$desk_script"
+sed -n '/<!-- guide:partner:start -->/,/<!-- guide:partner:end -->/p' docs/partner-guide.md | sed '/^<!--/d; /^```/d' > "$partner_script"
+
+run_guides() {
+  local label=$1 base dir
+  base=$(mktemp -d)
+  dir="$base/main"
+  mkdir -p "$dir"
+  if [ -d "$root/../shared/corpus" ]; then
+    ln -s "$(cd "$root/../shared" && pwd)" "$base/shared"
+  else
+    mkdir -p "$base/shared" && ln -s "$root/tests/fixtures/extraction/corpus" "$base/shared/corpus"
+  fi
+  echo "== desk and partner guides on $label (in $dir)"
+  (cd "$dir" && exec "$binary" serve > server.log 2>&1) &
+  local pid=$!
+  for _ in $(seq 1 50); do curl -sf http://127.0.0.1:8080/healthz > /dev/null && break; sleep 0.2; done
+  local desk partner
+  desk=$(cd "$dir" && bash -euo pipefail "$desk_script" 2>&1) || { echo "$desk"; cat "$dir/server.log"; kill "$pid"; exit 1; }
+  echo "$desk"
+  partner=$(cd "$dir" && bash -euo pipefail "$partner_script" 2>&1) || { echo "$partner"; cat "$dir/server.log"; kill "$pid"; exit 1; }
+  echo "$partner"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  fail() { echo "guides on $label: $1" >&2; exit 1; }
+  echo "$desk" | grep -q "Copyright 1999-2025 Worthy News" || fail "the desk guide did not extract the copyright line"
+  echo "$desk" | grep -q '"allowed":true' || fail "the desk guide's rights check did not allow Canada"
+  echo "$desk" | grep -q '"allowed":false' || fail "the desk guide's rights check did not refuse France"
+  echo "$desk" | grep -q "Agreement \['distribute', 'reproduce'\]" || fail "the desk guide did not show the ODRL policy"
+  echo "$desk" | grep -q "^SUMMARY:License ends: Gazette" || fail "the desk guide's calendar has no end date"
+  echo "$desk" | grep -q "^Subject: .*License ending" || fail "the desk guide did not produce the expiry email"
+  echo "$desk" | grep -q "^To: rights@gazette.example" || fail "the expiry email is not to the partner"
+  echo "$partner" | grep -q '"allowed":true' || fail "the partner guide's rights check did not allow"
+  echo "$partner" | grep -q '"compliance":"covered"' || fail "the partner guide's reprint was not covered"
+  echo "$partner" | grep -q "reproduced with permission" || fail "the partner guide's markup has no credit text"
+  echo "$partner" | grep -q "^SUMMARY:License ends: Gazette" || fail "the partner's calendar has no end date"
+  rm -rf "$base"
+}
+
 unset RIGHTSDESK_DATABASE_URL
 run_once SQLite
+run_guides SQLite
 if [ -n "${RIGHTSDESK_TEST_POSTGRES_URL:-}" ]; then
   db="rightsdesk_walkthrough_$$"
   psql "$RIGHTSDESK_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
@@ -47,5 +89,10 @@ if [ -n "${RIGHTSDESK_TEST_POSTGRES_URL:-}" ]; then
   run_once PostgreSQL
   unset RIGHTSDESK_DATABASE_URL
   psql "$RIGHTSDESK_TEST_POSTGRES_URL" -qc "DROP DATABASE $db WITH (FORCE)"
+  psql "$RIGHTSDESK_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db"
+  export RIGHTSDESK_DATABASE_URL="${RIGHTSDESK_TEST_POSTGRES_URL%/*}/$db"
+  run_guides PostgreSQL
+  unset RIGHTSDESK_DATABASE_URL
+  psql "$RIGHTSDESK_TEST_POSTGRES_URL" -qc "DROP DATABASE $db WITH (FORCE)"
 fi
-echo "walkthrough: 2 passed, 0 failed"
+echo "walkthrough: README, desk guide and partner guide passed on SQLite and PostgreSQL"
