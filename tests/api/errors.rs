@@ -98,3 +98,48 @@ both_backends! {
         assert!(r.headers().get("access-control-allow-origin").is_none());
     }
 }
+
+// What schemathesis found (tests/contract/run.sh), kept as regression tests.
+both_backends! {
+    async fn schemathesis_findings_stay_fixed(app) {
+        let (outlet, article) = app.worthy_news().await;
+        let before = app.count_rows("articles");
+
+        // A JSON array is not an object: serde would have read it into the struct by position.
+        let r = app.client.patch(format!("{}/v1/articles/{article}", app.address)).bearer_auth(&app.admin_token)
+            .header("content-type", "application/json").body("[null, null]").send().await.unwrap();
+        let problem = crate::common::TestApp::answer(r).await.expect_problem(400);
+        assert!(problem.body["detail"].as_str().unwrap().contains("must be an object"));
+        app.send(Method::POST, "/v1/articles", Some(&app.admin_token), Some(json!(["x", outlet]))).await.expect_problem(400);
+        assert_eq!(app.count_rows("articles"), before);
+
+        // A whole number written with a fraction is the integer JSON Schema says it is.
+        app.post("/v1/articles", json!({"title": "Float ids", "source_outlet_id": outlet as f64,
+            "copyright_year_from": 2025.0})).await.expect(201);
+        app.post("/v1/articles", json!({"title": "Half ids", "source_outlet_id": 1.5})).await.expect_problem(400);
+
+        // Query values past the documented maximum are refused, not clamped.
+        app.get("/v1/licenses?expiring_within_days=36501").await.expect_problem(400);
+        app.get("/v1/calendar.ics?past_days=2147483648").await.expect_problem(400);
+        app.get("/v1/calendar.ics?days=3651").await.expect_problem(400);
+        // An empty or unknown audit entity is refused.
+        app.get("/v1/audit?entity=").await.expect_problem(400);
+        app.get("/v1/audit?entity=planet").await.expect_problem(400);
+
+        // Audit entries and history may carry a null before/after: the schema says so.
+        let doc = app.get("/openapi.json").await.expect(200).body;
+        let entry = &doc["components"]["schemas"]["AuditEntry"]["properties"]["before"];
+        assert!(entry.to_string().contains("null"), "before is nullable: {entry}");
+
+        // Cursors are plain ids: any cursor the documented pattern admits is read.
+        app.get("/v1/articles?cursor=123456789012345678").await.expect(200);
+        app.get("/v1/articles?cursor=y34cnE").await.expect_problem(400);
+
+        // Every error answer is documented as problem+json, with the statuses any request can get.
+        let op = &doc["paths"]["/v1/licenses/{id}"]["patch"]["responses"];
+        for status in ["400", "401", "403", "404", "412", "413", "415", "422", "503"] {
+            assert!(op[status]["content"]["application/problem+json"].is_object(), "PATCH license {status}: {op}");
+        }
+        assert!(op["200"]["content"]["application/json"].is_object());
+    }
+}
