@@ -18,8 +18,9 @@ THREADS=${THREADS:-2}
 PORT=${PORT:-18088}
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 
-cargo build --release --quiet
-bin="$PWD/target/release/rightsdesk"
+# RIGHTSDESK_BIN=path uses a binary built elsewhere (a profiling build, say) instead.
+if [ -z "${RIGHTSDESK_BIN:-}" ]; then cargo build --release --quiet; fi
+bin="${RIGHTSDESK_BIN:-$PWD/target/release/rightsdesk}"
 work=$(mktemp -d)
 trap 'kill "${server:-}" 2> /dev/null || true; rm -rf "$work"' EXIT
 export RIGHTSDESK_DATA_DIR="$work" RIGHTSDESK_LOG=warn RIGHTSDESK_NOTIFY_INTERVAL=0

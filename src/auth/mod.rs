@@ -1,6 +1,7 @@
 //! Who is calling, and what they may do. Roles and the permission table live here, in one place;
 //! the [`Caller`] extractor gives every handler the authenticated caller.
 
+pub mod key_cache;
 pub mod password;
 pub mod routes;
 pub mod store;
@@ -175,11 +176,18 @@ impl FromRequest for Caller {
             let refused = || ApiError::Unauthorized("the token or API key is not valid".into());
             let mut caller = if credential.starts_with(API_KEY_PREFIX) {
                 let digest = store::key_digest(&credential);
+                if let Some(caller) = key_cache::get(&digest) {
+                    let mut caller = caller;
+                    caller.request_id = request_id;
+                    return Ok(caller);
+                }
+                let lookup = digest.clone();
                 let (caller, stale) = state
                     .db
-                    .read_point(move |conn| store::caller_for_key(conn, &digest))
+                    .read_point(move |conn| store::caller_for_key(conn, &lookup))
                     .await?
                     .ok_or_else(refused)?;
+                key_cache::put(digest, &caller);
                 if stale {
                     // last_used_at is kept to the minute, off the request's path.
                     if let Some(key_id) = caller.api_key_id {

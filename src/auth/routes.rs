@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::password::{self, Verified};
 use super::store::{self, ApiKeyRow, NewApiKeyRow, NewUserRow, UserChangeset, UserRow};
-use super::{Caller, Permission, Role, API_KEY_PREFIX};
+use super::{key_cache, Caller, Permission, Role, API_KEY_PREFIX};
 use crate::audit::{self, Actor};
 use crate::error::ApiError;
 use crate::pagination::{PageParams, Paged};
@@ -431,6 +431,8 @@ pub async fn update(
             Ok(after)
         })
         .await?;
+    // Deactivation and role or outlet changes reach API keys at once.
+    key_cache::forget_all();
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
 
@@ -579,5 +581,6 @@ pub async fn revoke_key(
             Ok(())
         })
         .await?;
+    key_cache::forget_all();
     Ok(HttpResponse::NoContent().finish())
 }
