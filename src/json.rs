@@ -88,5 +88,9 @@ mod tests {
         let two: Two = from_object(serde_json::json!({"a": 5.0, "b": null})).unwrap();
         assert_eq!((two.a, two.b), (Some(5), None));
         assert!(from_object::<Two>(serde_json::json!({"a": 5.5})).is_err());
+        // Parsed exactly (serde_json's float_roundtrip), so a large whole number stays whole.
+        let big: Two =
+            from_object(serde_json::from_str(r#"{"a": 1907362520235303.0}"#).unwrap()).unwrap();
+        assert_eq!(big.a, Some(1_907_362_520_235_303));
     }
 }

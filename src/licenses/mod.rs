@@ -24,25 +24,29 @@ pub const MAX_NOTES: usize = 10_000;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLicenseRequest {
-    #[schema(example = 1)]
+    #[schema(example = 1, minimum = 1)]
     pub grantor_outlet_id: i64,
-    #[schema(example = 2)]
+    #[schema(example = 2, minimum = 1)]
     pub licensee_outlet_id: i64,
     /// `article` or `feed`
-    #[schema(example = "feed")]
+    #[schema(example = "feed", pattern = "^(article|feed)$")]
     pub scope: String,
+    #[schema(minimum = 1)]
     pub article_id: Option<i64>,
+    #[schema(format = Date)]
     pub feed_published_from: Option<String>,
+    #[schema(format = Date)]
     pub feed_published_until: Option<String>,
-    #[schema(example = json!(["republish"]))]
+    #[schema(example = json!(["republish"]), value_type = Vec<rules::Action>, min_items = 1)]
     pub actions: Vec<String>,
-    #[schema(example = json!(["web"]))]
+    #[schema(example = json!(["web"]), value_type = Vec<rules::Medium>, min_items = 1)]
     pub media: Vec<String>,
-    #[schema(example = json!(["US", "CA"]))]
+    /// ISO 3166-1 alpha-2 codes, or `["WORLD"]`
+    #[schema(example = json!(["US", "CA"]), min_items = 1)]
     pub territories: Vec<String>,
-    #[schema(example = "2025-01-01")]
+    #[schema(example = "2025-01-01", format = Date)]
     pub valid_from: String,
-    #[schema(example = "2025-12-31")]
+    #[schema(example = "2025-12-31", format = Date)]
     pub valid_until: Option<String>,
     #[serde(default)]
     pub exclusive: bool,
@@ -50,8 +54,12 @@ pub struct NewLicenseRequest {
         example = "This article was originally published on Worthy News and was reproduced with permission."
     )]
     pub credit_line: Option<String>,
+    #[schema(minimum = 0)]
     pub fee_cents: Option<i64>,
+    /// ISO 4217, e.g. USD
+    #[schema(pattern = "^[A-Za-z]{3}$")]
     pub currency: Option<String>,
+    #[schema(minimum = 1)]
     pub max_reprints: Option<i32>,
     pub notes: Option<String>,
 }
@@ -139,7 +147,7 @@ fn check_money(f: &mut Fields, fee_cents: Option<i64>, currency: &Option<String>
 }
 
 fn parse_currency(f: &mut Fields, raw: Option<&str>) -> Option<String> {
-    let raw = raw?.trim().to_ascii_uppercase();
+    let raw = raw?.to_ascii_uppercase();
     match iso_currency::Currency::from_code(&raw) {
         Some(currency) => Some(currency.code().to_string()),
         None => {

@@ -15,14 +15,17 @@ use store::ReprintRow;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewReprintRequest {
+    #[schema(minimum = 1)]
     pub article_id: i64,
     /// The outlet that republished (a partner: itself)
+    #[schema(minimum = 1)]
     pub outlet_id: i64,
-    #[schema(example = "2025-06-01")]
+    #[schema(example = "2025-06-01", format = Date)]
     pub reprinted_on: String,
-    #[schema(example = "web")]
+    #[schema(example = "web", value_type = crate::licenses::rules::Medium)]
     pub medium: String,
     /// What was done; republish by default
+    #[schema(value_type = Option<crate::licenses::rules::Action>)]
     pub action: Option<String>,
     #[schema(example = "US")]
     pub territory: Option<String>,

@@ -51,7 +51,7 @@ status=0
 "$VENV/bin/schemathesis" --config-file tests/contract/schemathesis.toml run "$BASE/openapi.json" \
   --checks all \
   -H "Authorization: Bearer $TOKEN" \
-  --max-examples "$EXAMPLES" --seed 20261128 --workers 2 \
+  --max-examples "$EXAMPLES" --seed "${SCHEMATHESIS_SEED:-20261128}" --workers 2 \
   --phases examples,coverage,fuzzing \
   --suppress-health-check too_slow,filter_too_much \
   --request-timeout 10 \
