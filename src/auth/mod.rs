@@ -176,8 +176,7 @@ impl FromRequest for Caller {
             let refused = || ApiError::Unauthorized("the token or API key is not valid".into());
             let mut caller = if credential.starts_with(API_KEY_PREFIX) {
                 let digest = store::key_digest(&credential);
-                if let Some(caller) = key_cache::get(&digest) {
-                    let mut caller = caller;
+                if let Some(mut caller) = key_cache::get(&digest) {
                     caller.request_id = request_id;
                     return Ok(caller);
                 }
