@@ -109,3 +109,9 @@ for mode in healthz check licenses article reprint; do
   printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99" "$ratio" "$bad"
 done
 printf 'peak RSS of the server: %s\n' "$rss"
+failed=0
+for mode in healthz check licenses article reprint; do
+  read -r _ _ _ bad <<< "${result[$mode]}"
+  [ "${bad:-0}" = 0 ] || { echo "$mode: $bad non-2xx answers; the numbers above are not valid" >&2; failed=1; }
+done
+exit $failed
