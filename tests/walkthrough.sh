@@ -7,9 +7,9 @@ binary="${RIGHTSDESK_BIN:-$root/target/release/rightsdesk}"
 script=$(mktemp)
 sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^<!--/d; /^```/d' > "$script"
 
-run_once() {
-  local label=$1 base dir
-  # The same layout as the repository: the service's folder, with ../shared beside it.
+# A fresh service on :8080 in the repository's layout (the service's folder, with ../shared
+# beside it); sets base, dir and pid.
+start_service() {
   base=$(mktemp -d)
   dir="$base/main"
   mkdir -p "$dir"
@@ -19,10 +19,15 @@ run_once() {
     # No shared/ beside this checkout: the corpus copy in the fixtures stands in for it.
     mkdir -p "$base/shared" && ln -s "$root/tests/fixtures/extraction/corpus" "$base/shared/corpus"
   fi
-  echo "== README walk-through on $label (in $dir)"
   (cd "$dir" && exec "$binary" serve > server.log 2>&1) &
-  local pid=$!
+  pid=$!
   for _ in $(seq 1 50); do curl -sf http://127.0.0.1:8080/healthz > /dev/null && break; sleep 0.2; done
+}
+
+run_once() {
+  local label=$1
+  start_service
+  echo "== README walk-through on $label (in $dir)"
   local out
   out=$(cd "$dir" && bash -euo pipefail "$script") || { cat "$dir/server.log"; kill "$pid"; exit 1; }
   echo "$out"
@@ -45,19 +50,9 @@ sed -n '/<!-- guide:desk:start -->/,/<!-- guide:desk:end -->/p' docs/desk-guide.
 sed -n '/<!-- guide:partner:start -->/,/<!-- guide:partner:end -->/p' docs/partner-guide.md | sed '/^<!--/d; /^```/d' > "$partner_script"
 
 run_guides() {
-  local label=$1 base dir
-  base=$(mktemp -d)
-  dir="$base/main"
-  mkdir -p "$dir"
-  if [ -d "$root/../shared/corpus" ]; then
-    ln -s "$(cd "$root/../shared" && pwd)" "$base/shared"
-  else
-    mkdir -p "$base/shared" && ln -s "$root/tests/fixtures/extraction/corpus" "$base/shared/corpus"
-  fi
+  local label=$1
+  start_service
   echo "== desk and partner guides on $label (in $dir)"
-  (cd "$dir" && exec "$binary" serve > server.log 2>&1) &
-  local pid=$!
-  for _ in $(seq 1 50); do curl -sf http://127.0.0.1:8080/healthz > /dev/null && break; sleep 0.2; done
   local desk partner
   desk=$(cd "$dir" && bash -euo pipefail "$desk_script" 2>&1) || { echo "$desk"; cat "$dir/server.log"; kill "$pid"; exit 1; }
   echo "$desk"

@@ -13,9 +13,9 @@ use crate::types::Fields;
 /// Rows one import takes at most.
 pub const MAX_ROWS: usize = 10_000;
 
-/// Columns the import reads. `id`, `version`, `created_at` and `updated_at` (export-only) are
-/// accepted and ignored, so an export goes back in unchanged.
-const READ: &[&str] = &[
+/// The columns `GET /v1/licenses` exports with `Accept: text/csv`, in order.
+pub const EXPORTED: &[&str] = &[
+    "id",
     "grantor_outlet_id",
     "licensee_outlet_id",
     "scope",
@@ -34,9 +34,20 @@ const READ: &[&str] = &[
     "max_reprints",
     "status",
     "status_reason",
-    "notes",
+    "version",
+    "created_at",
+    "updated_at",
 ];
+/// Exported, but set by the service: accepted and ignored, so an export goes back in unchanged.
 const IGNORED: &[&str] = &["id", "version", "created_at", "updated_at"];
+/// Read by the import but not exported.
+const IMPORT_ONLY: &[&str] = &["notes"];
+
+/// Does the import read this column?
+fn is_read(name: &str) -> bool {
+    (EXPORTED.contains(&name) && !IGNORED.contains(&name)) || IMPORT_ONLY.contains(&name)
+}
+
 const REQUIRED: &[&str] = &[
     "grantor_outlet_id",
     "licensee_outlet_id",
@@ -167,7 +178,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
         .collect();
     let mut errors = Vec::new();
     for name in &header {
-        if !READ.contains(&name.as_str()) && !IGNORED.contains(&name.as_str()) {
+        if !is_read(name) && !IGNORED.contains(&name.as_str()) {
             errors.push(FieldError::new(
                 "header",
                 format!("'{name}' is not a license column"),

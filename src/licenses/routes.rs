@@ -338,10 +338,7 @@ pub async fn read(
     caller.require(Permission::ReadRecords)?;
     let id = id(*path)?;
     let scope = caller.scope();
-    let row = state
-        .db
-        .read(move |conn| Ok(store::find(conn, id, scope)?))
-        .await?;
+    let row = find(&state, id, scope).await?;
     if crate::routes::wants_json_ld(&req) {
         return odrl_response(&row);
     }
@@ -385,11 +382,15 @@ pub async fn odrl(
     caller.require(Permission::ReadRecords)?;
     let id = id(*path)?;
     let scope = caller.scope();
-    let row = state
+    odrl_response(&find(&state, id, scope).await?)
+}
+
+/// One license the caller may see.
+async fn find(state: &AppState, id: i64, scope: Scope) -> Result<LicenseRow, ApiError> {
+    state
         .db
         .read(move |conn| Ok(store::find(conn, id, scope)?))
-        .await?;
-    odrl_response(&row)
+        .await
 }
 
 /// Changes the terms. Send the ETag back as `If-Match`: a stale one answers 412.
@@ -716,34 +717,10 @@ pub async fn restore(
 /// The license list as CSV, every page, streamed.
 fn csv(db: crate::db::Db, scope: Scope, filter: LicenseFilter) -> HttpResponse {
     use crate::csv_export::opt;
-    const HEADER: &[&str] = &[
-        "id",
-        "grantor_outlet_id",
-        "licensee_outlet_id",
-        "scope",
-        "article_id",
-        "feed_published_from",
-        "feed_published_until",
-        "actions",
-        "media",
-        "territories",
-        "valid_from",
-        "valid_until",
-        "exclusive",
-        "credit_line",
-        "fee_cents",
-        "currency",
-        "max_reprints",
-        "status",
-        "status_reason",
-        "version",
-        "created_at",
-        "updated_at",
-    ];
     crate::csv_export::stream(
         db,
         "licenses",
-        HEADER,
+        csv_import::EXPORTED,
         move |conn, after, limit| store::list(conn, scope, &filter, after, limit),
         |r: &LicenseRow| {
             (
