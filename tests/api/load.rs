@@ -140,21 +140,7 @@ async fn run(database_url: Option<String>) {
     let server = Server::start(database_url, None);
     let client = reqwest::Client::new();
     let base = server.base.clone();
-    let mut token = String::new();
-    for _ in 0..100 {
-        if let Ok(r) = client
-            .post(format!("{base}/v1/auth/login"))
-            .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-            .send()
-            .await
-        {
-            let body: Value = r.json().await.unwrap();
-            token = body["access_token"].as_str().unwrap().to_string();
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(!token.is_empty(), "the server did not start");
+    let token = login(&client, &base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let post = |path: &str, body: Value| {
         let request = client
             .post(format!("{base}{path}"))
@@ -184,18 +170,7 @@ async fn run(database_url: Option<String>) {
     )
     .await;
     assert!(key_owner > 0);
-    let partner_token = {
-        let r = client
-            .post(format!("{base}/v1/auth/login"))
-            .json(&json!({"email": "cms@gazette.test", "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        r.json::<Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let partner_token = login(&client, &base, "cms@gazette.test", PASSWORD).await;
     let key = {
         let r = client
             .post(format!("{base}/v1/api-keys"))
