@@ -1,6 +1,8 @@
 //! Micro-benchmarks of the pure hot functions: the coverage rules, the notice plan and the extraction.
 //! Run: `cargo bench --bench hot_paths`. Numbers are in docs/performance.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use chrono::NaiveDate;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use rightsdesk::articles::extract::extract;

@@ -1,28 +1,22 @@
 //! rightsdesk: syndication and republication rights for news articles.
 //!
-//! The library owns everything; `main.rs` only parses the command line. Features live in their
-//! own folders (types and rules in `mod.rs`, diesel in `store.rs`, HTTP in `routes.rs`).
+//! One-way layers (see `docs/architecture.md`): [`app`] at the top (start-up, route table,
+//! command line); the features below it, each in its own folder (pure types and rules in
+//! `mod.rs`, diesel in `store.rs`, multi-table writes in `service.rs`, HTTP in `routes.rs`), a
+//! feature using only lower ones; [`http`] and [`db`] at the bottom, naming no feature.
+
+pub mod app;
 
 pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
-pub mod cli;
-pub mod config;
-pub mod csv_export;
-pub mod db;
-pub mod error;
-pub mod json;
 pub mod licenses;
-pub mod metrics;
 pub mod notices;
 pub mod outlets;
-pub mod pagination;
 pub mod reprints;
 pub mod rights;
-pub mod routes;
-pub mod schema;
-pub mod seed;
-pub mod startup;
-pub mod telemetry;
+
+pub mod db;
+pub mod http;
 pub mod types;

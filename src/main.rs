@@ -2,5 +2,5 @@ use clap::Parser;
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    rightsdesk::cli::run(rightsdesk::cli::Cli::parse()).await
+    rightsdesk::app::cli::run(rightsdesk::app::cli::Cli::parse()).await
 }

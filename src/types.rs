@@ -1,12 +1,11 @@
-//! Domain types shared by several features. Raw request strings become these at the boundary;
-//! past the handler nothing holds a string that could be invalid.
+//! Domain values shared by several features (email, country, web URL) and the clock. Raw
+//! request strings become these at the boundary (`http::fields`); past the handler nothing holds
+//! a string that could be invalid.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize};
-
-use crate::error::FieldError;
 
 /// An email address, trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -115,97 +114,6 @@ impl FromStr for WebUrl {
 impl WebUrl {
     pub fn as_str(&self) -> &str {
         self.0.as_str()
-    }
-}
-
-/// Collects field errors while a request is parsed into domain types.
-#[derive(Debug, Default)]
-pub struct Fields {
-    errors: Vec<FieldError>,
-}
-
-impl Fields {
-    pub fn new() -> Fields {
-        Fields::default()
-    }
-
-    pub fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
-    }
-
-    /// Parses an optional value with `FromStr`, noting the error under `field`.
-    pub fn parse<T: FromStr<Err = String>>(&mut self, field: &str, raw: Option<&str>) -> Option<T> {
-        match raw {
-            None => None,
-            Some(raw) => match raw.parse() {
-                Ok(value) => Some(value),
-                Err(message) => {
-                    self.error(field, message);
-                    None
-                }
-            },
-        }
-    }
-
-    /// A required text: trimmed, non-empty, at most `max` characters.
-    pub fn text(&mut self, field: &str, raw: &str, max: usize) -> String {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            self.error(field, "must not be empty");
-        } else if trimmed.chars().count() > max {
-            self.error(field, format!("must have at most {max} characters"));
-        }
-        trimmed.to_string()
-    }
-
-    /// An optional text: trimmed; blank becomes absent.
-    pub fn optional_text(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
-        let trimmed = raw.map(str::trim).filter(|s| !s.is_empty())?;
-        if trimmed.chars().count() > max {
-            self.error(field, format!("must have at most {max} characters"));
-        }
-        Some(trimmed.to_string())
-    }
-
-    /// A `YYYY-MM-DD` date.
-    pub fn date(&mut self, field: &str, raw: Option<&str>) -> Option<chrono::NaiveDate> {
-        let raw = raw?;
-        match chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                self.error(
-                    field,
-                    format!("'{raw}' is not a date in the form YYYY-MM-DD"),
-                );
-                None
-            }
-        }
-    }
-
-    /// An RFC 3339 timestamp, or a date (taken as its midnight UTC); stored in UTC.
-    pub fn timestamp(&mut self, field: &str, raw: Option<&str>) -> Option<chrono::NaiveDateTime> {
-        let raw = raw?.trim();
-        if let Ok(ts) = chrono::DateTime::parse_from_rfc3339(raw) {
-            return Some(ts.with_timezone(&chrono::Utc).naive_utc());
-        }
-        if let Ok(date) = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-            return date.and_hms_opt(0, 0, 0);
-        }
-        self.error(field, format!("'{raw}' is not an RFC 3339 timestamp"));
-        None
-    }
-
-    pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-
-    /// Ends parsing: the value when every field was valid, else the collected errors.
-    pub fn finish<T>(self, value: T) -> Result<T, crate::error::ApiError> {
-        if self.errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(crate::error::ApiError::Validation(self.errors))
-        }
     }
 }
 

@@ -8,12 +8,12 @@ use sha2::{Digest, Sha256};
 use super::extract::Extracted;
 use super::store::{self, ArticleRow};
 use super::ArticleDraft;
-use crate::audit::{self, Actor};
-use crate::auth::Scope;
+use crate::audit::{self, Action, Actor, Change, Entity};
+use crate::db::schema::outlets;
 use crate::db::DbConnection;
-use crate::error::ApiError;
-use crate::schema::outlets;
-use crate::types::{Fields, WebUrl};
+use crate::http::fields::Fields;
+use crate::http::problem::ApiError;
+use crate::types::WebUrl;
 
 /// What to ingest, parsed.
 #[derive(Debug, Clone)]
@@ -113,12 +113,13 @@ pub fn resolve_source(
     given: Option<i64>,
 ) -> Result<i64, ApiError> {
     if let Some(id) = given {
-        return match crate::outlets::store::find(conn, id, Scope::All) {
-            Ok(_) => Ok(id),
-            Err(_) => Err(ApiError::validation(
+        return if crate::outlets::store::exists(conn, id)? {
+            Ok(id)
+        } else {
+            Err(ApiError::validation(
                 "source_outlet_id",
                 format!("there is no outlet {id}"),
-            )),
+            ))
         };
     }
     let named: Vec<&str> = [&extracted.original_publisher, &extracted.copyright_holder]
@@ -145,7 +146,7 @@ pub fn resolve_source(
 /// same text). Call inside a write transaction.
 pub fn ingest(
     conn: &mut DbConnection,
-    actor: Actor<'_>,
+    actor: &Actor,
     text: &str,
     extracted: &Extracted,
     request: &IngestDraft,
@@ -166,12 +167,13 @@ pub fn ingest(
     let row = store::insert(conn, &draft, Some(&hash))?;
     audit::record(
         conn,
-        actor,
-        "ingest",
-        "article",
-        Some(row.id),
-        None::<&()>,
-        Some(&super::ArticleView::from(&row)),
+        Change::made(
+            actor,
+            Action::Ingest,
+            Entity::Article,
+            row.id,
+            &super::ArticleView::from(&row),
+        ),
     )?;
     Ok(Ingested::Created(row))
 }

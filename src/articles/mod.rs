@@ -5,6 +5,7 @@ pub mod extract;
 pub mod ingest;
 pub mod routes;
 pub mod schema_org;
+pub mod service;
 pub mod store;
 
 use std::str::FromStr;
@@ -12,8 +13,9 @@ use std::str::FromStr;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
-use crate::types::{double_option, rfc3339, Fields, WebUrl};
+use crate::http::fields::Fields;
+use crate::http::problem::ApiError;
+use crate::types::{double_option, rfc3339, WebUrl};
 use store::ArticleRow;
 
 pub const MAX_TITLE: usize = 1000;

@@ -3,69 +3,68 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::service::{self, Articles};
 use super::store::{self, ArticleFilter};
-use super::{ArticleDraft, ArticlePatch, ArticleView, NewArticleRequest};
-use crate::audit::{self, Actor};
+use super::{ArticlePatch, ArticleView, NewArticleRequest};
+use crate::audit::{self, soft_delete, Action, Change, Entity};
 use crate::auth::{Caller, Permission, Scope};
-use crate::db::DbConnection;
-use crate::error::ApiError;
-use crate::pagination::{PageParams, Paged};
-use crate::routes::{created, id};
-use crate::startup::AppState;
-use crate::types::Fields;
+use crate::db::Db;
+use crate::http::fields::Fields;
+use crate::http::pagination::{PageParams, Paged};
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
+use crate::http::{created, RecordId};
 
-/// Checks what an article refers to: its source outlet exists; its external id is not taken.
-pub fn check_references(
-    conn: &mut DbConnection,
-    draft: &ArticleDraft,
-    except: Option<i64>,
-) -> Result<(), ApiError> {
-    if crate::outlets::store::find(conn, draft.source_outlet_id, Scope::All).is_err() {
-        return Err(ApiError::validation(
-            "source_outlet_id",
-            format!("there is no outlet {}", draft.source_outlet_id),
-        ));
-    }
-    if let Some(ext) = &draft.external_id {
-        if let Some(existing) =
-            store::find_duplicate(conn, draft.source_outlet_id, Some(ext), None, None, except)?
-        {
-            return Err(ApiError::Conflict(format!(
-                "article {} of this source already has external_id '{ext}'",
-                existing.id
-            )));
-        }
-    }
-    Ok(())
+/// Article text for ingest may be larger than other bodies: up to 5 MiB of JSON.
+pub const INGEST_LIMIT: usize = 5 * 1024 * 1024;
+
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/articles").post(create).get(list));
+    t.mount(
+        at("/v1/articles/ingest")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(INGEST_LIMIT)
+                    .error_handler(crate::http::problem::json_error),
+            )
+            .post(ingest),
+    );
+    t.mount(
+        at("/v1/articles/{id}")
+            .get(read)
+            .patch(update)
+            .delete(remove),
+    );
+    t.mount(at("/v1/articles/{id}/restore").post(restore));
 }
 
 /// Creates an article.
 #[utoipa::path(post, path = "/v1/articles", tag = "articles", request_body = NewArticleRequest,
-    responses((status = 201, body = ArticleView), (status = 409, body = crate::error::Problem),
-              (status = 422, body = crate::error::Problem)),
+    responses((status = 201, body = ArticleView), (status = 409, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    body: crate::json::Json<NewArticleRequest>,
+    body: crate::http::json::Json<NewArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let draft = body.into_inner().parse()?;
-    let row = state
-        .db
+    let row = db
         .write(move |conn| {
-            check_references(conn, &draft, None)?;
+            service::check_references(conn, &draft, None)?;
             let row = store::insert(conn, &draft, None)?;
             audit::record(
                 conn,
-                Actor::Caller(&caller),
-                "create",
-                "article",
-                Some(row.id),
-                None::<&()>,
-                Some(&ArticleView::from(&row)),
+                Change::created(
+                    &caller.actor(),
+                    Entity::Article,
+                    row.id,
+                    &ArticleView::from(&row),
+                ),
             )?;
-            Ok(row)
+            Ok::<_, ApiError>(row)
         })
         .await?;
     Ok(created(
@@ -89,10 +88,10 @@ pub struct ArticleQuery {
 
 /// Lists articles (a partner sees those its licenses cover).
 #[utoipa::path(get, path = "/v1/articles", tag = "articles", params(ArticleQuery, PageParams),
-    responses((status = 200, body = Paged<ArticleView>), (status = 400, body = crate::error::Problem)),
+    responses((status = 200, body = Paged<ArticleView>), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     query: web::Query<ArticleQuery>,
     page: web::Query<PageParams>,
@@ -103,16 +102,15 @@ pub async fn list(
     let mut f = Fields::new();
     let filter = ArticleFilter {
         source_outlet_id: query.source_outlet_id,
-        title_contains: crate::routes::search_text(query.q)?,
+        title_contains: crate::http::search_text(query.q)?,
         published_after: f.date("published_after", query.published_after.as_deref()),
         published_before: f.date("published_before", query.published_before.as_deref()),
     };
-    f.finish(()).map_err(crate::routes::query_problem)?;
+    f.finish(()).map_err(crate::http::query_problem)?;
     let scope = caller.scope();
-    let rows = state
-        .db
+    let rows = db
         .read(move |conn| {
-            Ok(store::list(
+            Ok::<_, ApiError>(store::list(
                 conn,
                 scope,
                 &filter,
@@ -139,144 +137,111 @@ pub struct SchemaOrgArticle(pub serde_json::Value);
 /// One article. With `Accept: application/ld+json`, its schema.org `NewsArticle` markup
 /// (copyrightHolder, copyrightYear, copyrightNotice, creditText, license, isBasedOn) for a
 /// partner to paste into the page that republishes it.
-#[utoipa::path(get, path = "/v1/articles/{id}", tag = "articles", params(("id" = u64, Path)),
+#[utoipa::path(get, path = "/v1/articles/{id}", tag = "articles", params(RecordId),
     responses((status = 200, content((ArticleView = "application/json"), (SchemaOrgArticle = "application/ld+json"))),
-              (status = 404, body = crate::error::Problem)),
+              (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: actix_web::HttpRequest,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let scope = caller.scope();
-    if crate::routes::wants_json_ld(&req) {
-        let markup = state
-            .db
+    if crate::http::negotiation::wants_json_ld(&req) {
+        let markup = db
             .read(move |conn| {
                 let article = store::find(conn, id, scope)?;
                 let source = crate::outlets::store::find_any(conn, article.source_outlet_id)?;
-                Ok(super::schema_org::markup(&article, &source))
+                Ok::<_, ApiError>(super::schema_org::markup(&article, &source))
             })
             .await?;
         return Ok(HttpResponse::Ok()
-            .content_type(crate::routes::JSON_LD)
+            .content_type(crate::http::negotiation::JSON_LD)
             .json(markup));
     }
-    let row = state
-        .db
-        .read(move |conn| Ok(store::find(conn, id, scope)?))
+    let row = db
+        .read(move |conn| Ok::<_, ApiError>(store::find(conn, id, scope)?))
         .await?;
     Ok(HttpResponse::Ok().json(ArticleView::from(&row)))
 }
 
 /// Changes an article; `null` clears an optional field.
-#[utoipa::path(patch, path = "/v1/articles/{id}", tag = "articles", params(("id" = u64, Path)), request_body = ArticlePatch,
-    responses((status = 200, body = ArticleView), (status = 404, body = crate::error::Problem),
-              (status = 422, body = crate::error::Problem)),
+#[utoipa::path(patch, path = "/v1/articles/{id}", tag = "articles", params(RecordId), request_body = ArticlePatch,
+    responses((status = 200, body = ArticleView), (status = 404, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn update(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
-    body: crate::json::Json<ArticlePatch>,
+    id: RecordId,
+    body: crate::http::json::Json<ArticlePatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let patch = body.into_inner();
-    let row = state
-        .db
+    let row = db
         .write(move |conn| {
             let before = store::find(conn, id, Scope::All)?;
             let draft = patch.apply(&before)?;
-            check_references(conn, &draft, Some(id))?;
+            service::check_references(conn, &draft, Some(id))?;
             let after = store::update(conn, id, &draft)?;
             audit::record(
                 conn,
-                Actor::Caller(&caller),
-                "update",
-                "article",
-                Some(id),
-                Some(&ArticleView::from(&before)),
-                Some(&ArticleView::from(&after)),
+                Change::changed(
+                    &caller.actor(),
+                    Action::Update,
+                    Entity::Article,
+                    id,
+                    &ArticleView::from(&before),
+                    &ArticleView::from(&after),
+                ),
             )?;
-            Ok(after)
+            Ok::<_, ApiError>(after)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ArticleView::from(&row)))
 }
 
 /// Deletes an article (softly: an admin can restore it). Refused while licenses name it.
-#[utoipa::path(delete, path = "/v1/articles/{id}", tag = "articles", params(("id" = u64, Path)),
-    responses((status = 204), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
+#[utoipa::path(delete, path = "/v1/articles/{id}", tag = "articles", params(RecordId),
+    responses((status = 204), (status = 404, body = crate::http::problem::Problem), (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn remove(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let id = id(*path)?;
-    state
-        .db
-        .write(move |conn| {
-            let before = store::find(conn, id, Scope::All)?;
-            let licenses = store::license_count(conn, id)?;
-            if licenses > 0 {
-                return Err(ApiError::Conflict(format!(
-                    "article {id} is still named by {licenses} license(s)"
-                )));
-            }
-            store::set_deleted(conn, id, Some(crate::types::now()))?;
-            audit::record(
-                conn,
-                Actor::Caller(&caller),
-                "delete",
-                "article",
-                Some(id),
-                Some(&ArticleView::from(&before)),
-                None::<&()>,
-            )?;
-            Ok(())
-        })
+    let id = id.get();
+    let actor = caller.actor();
+    db.write(move |conn| soft_delete::delete::<Articles>(conn, &actor, id))
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(crate::http::soft_delete::deleted())
 }
 
 /// Restores a deleted article (admin).
-#[utoipa::path(post, path = "/v1/articles/{id}/restore", tag = "articles", params(("id" = u64, Path)),
-    responses((status = 200, body = ArticleView), (status = 404, body = crate::error::Problem),
-              (status = 409, body = crate::error::Problem)),
+#[utoipa::path(post, path = "/v1/articles/{id}/restore", tag = "articles", params(RecordId),
+    responses((status = 200, body = ArticleView), (status = 404, body = crate::http::problem::Problem),
+              (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn restore(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
-    let id = id(*path)?;
-    let row = state
-        .db
-        .write(move |conn| {
-            let deleted = store::find_any(conn, id)?;
-            check_references(conn, &deleted.draft(), Some(id))?;
-            store::set_deleted(conn, id, None)?;
-            let after = store::find(conn, id, Scope::All)?;
-            audit::record(
-                conn,
-                Actor::Caller(&caller),
-                "restore",
-                "article",
-                Some(id),
-                None::<&()>,
-                Some(&ArticleView::from(&after)),
-            )?;
-            Ok(after)
-        })
+    let id = id.get();
+    let actor = caller.actor();
+    let row = db
+        .write(move |conn| soft_delete::restore::<Articles>(conn, &actor, id))
         .await?;
-    Ok(HttpResponse::Ok().json(ArticleView::from(&row)))
+    Ok(crate::http::soft_delete::restored(
+        &ArticleView::from(&row),
+        None,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -296,12 +261,12 @@ pub struct IngestRequest {
 /// Without `source_outlet_id` the publisher the text names is matched to an outlet by name.
 #[utoipa::path(post, path = "/v1/articles/ingest", tag = "articles", request_body = IngestRequest,
     responses((status = 201, body = super::ingest::IngestAnswer), (status = 200, body = super::ingest::IngestAnswer),
-              (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+              (status = 413, body = crate::http::problem::Problem), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn ingest(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    body: crate::json::Json<IngestRequest>,
+    body: crate::http::json::Json<IngestRequest>,
 ) -> Result<HttpResponse, ApiError> {
     use super::ingest::{self as ingest, IngestAnswer, IngestDraft, Ingested};
     let request = body.into_inner();
@@ -334,11 +299,10 @@ pub async fn ingest(
             extracted,
         }));
     }
-    let (outcome, extracted) = state
-        .db
+    let (outcome, extracted) = db
         .write(move |conn| {
-            let outcome = ingest::ingest(conn, Actor::Caller(&caller), &text, &extracted, &draft)?;
-            Ok((outcome, extracted))
+            let outcome = ingest::ingest(conn, &caller.actor(), &text, &extracted, &draft)?;
+            Ok::<_, ApiError>((outcome, extracted))
         })
         .await?;
     Ok(match outcome {

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use super::ArticleDraft;
 use crate::auth::Scope;
+use crate::db::schema::{articles, licenses};
 use crate::db::{last_insert_id, DbConnection};
-use crate::schema::{articles, licenses};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = articles)]
@@ -236,8 +236,8 @@ pub fn list(
     }
     if let Some(q) = &filter.title_contains {
         query = query.filter(
-            crate::routes::lower(articles::title)
-                .like(crate::routes::like_pattern(q))
+            crate::db::sql::lower(articles::title)
+                .like(crate::db::sql::like_pattern(q))
                 .escape('\\'),
         );
     }
@@ -262,12 +262,20 @@ pub fn set_deleted(
     id: i64,
     deleted_at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
-    diesel::update(articles::table.find(id))
-        .set((
-            articles::deleted_at.eq(deleted_at),
-            articles::updated_at.eq(crate::types::now()),
-        ))
-        .execute(conn)
+    // Only a live record is deleted, only a deleted one restored: 0 rows tells the caller.
+    let changes = (
+        articles::deleted_at.eq(deleted_at),
+        articles::updated_at.eq(crate::types::now()),
+    );
+    let target = articles::table.find(id);
+    match deleted_at {
+        Some(_) => diesel::update(target.filter(articles::deleted_at.is_null()))
+            .set(changes)
+            .execute(conn),
+        None => diesel::update(target.filter(articles::deleted_at.is_not_null()))
+            .set(changes)
+            .execute(conn),
+    }
 }
 
 /// Live licenses naming this article.

@@ -1,15 +1,16 @@
 //! The audit log: who changed what, when, with the record before and after. Every write goes
-//! through [`record`] inside the same transaction as the change itself.
+//! through [`record`] inside the same transaction as the change itself. The bottom feature: every
+//! other feature may use it; it uses none.
 
 pub mod routes;
+pub mod soft_delete;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::Caller;
+use crate::db::schema::audit_log;
 use crate::db::DbConnection;
-use crate::schema::audit_log;
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_log)]
@@ -40,35 +41,190 @@ pub struct AuditRow {
     pub created_at: NaiveDateTime,
 }
 
-/// Who acted: a caller of the API, or the system itself (start-up, the command line).
-pub enum Actor<'a> {
-    Caller(&'a Caller),
-    System(&'a str),
+/// Who acted: a user (with the API key and request it came with) or the system itself
+/// (start-up, the command line, the notice worker).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    /// `user:3`, `user:3 key:7` or `system:bootstrap`.
+    pub label: String,
+    pub request_id: Option<String>,
 }
 
-/// Writes one audit entry. `before`/`after` are the public views of the record (no secrets).
-pub fn record<B: Serialize, A: Serialize>(
-    conn: &mut DbConnection,
-    actor: Actor<'_>,
-    action: &str,
-    entity: &str,
-    entity_id: Option<i64>,
-    before: Option<&B>,
-    after: Option<&A>,
-) -> QueryResult<()> {
-    let (actor_user_id, actor_label, request_id) = match &actor {
-        Actor::Caller(c) => (Some(c.user_id), c.actor(), c.request_id.as_deref()),
-        Actor::System(label) => (None, format!("system:{label}"), None),
-    };
+impl Actor {
+    /// The system itself, named by what it was doing.
+    pub fn system(what: &str) -> Actor {
+        Actor {
+            user_id: None,
+            label: format!("system:{what}"),
+            request_id: None,
+        }
+    }
+}
+
+/// What was done to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Restore,
+    Import,
+    Ingest,
+    Renew,
+    Revoke,
+    Suspend,
+    Resume,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Restore => "restore",
+            Action::Import => "import",
+            Action::Ingest => "ingest",
+            Action::Renew => "renew",
+            Action::Revoke => "revoke",
+            Action::Suspend => "suspend",
+            Action::Resume => "resume",
+        }
+    }
+}
+
+/// The kinds of record the audit log names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Outlet,
+    Article,
+    License,
+    Reprint,
+    User,
+    ApiKey,
+    Notice,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 7] = [
+        Entity::Outlet,
+        Entity::Article,
+        Entity::License,
+        Entity::Reprint,
+        Entity::User,
+        Entity::ApiKey,
+        Entity::Notice,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Outlet => "outlet",
+            Entity::Article => "article",
+            Entity::License => "license",
+            Entity::Reprint => "reprint",
+            Entity::User => "user",
+            Entity::ApiKey => "api_key",
+            Entity::Notice => "notice",
+        }
+    }
+}
+
+/// One audit entry to write: who did what to which record, with its public view before and
+/// after (no secrets).
+#[derive(Debug)]
+pub struct Change<'a> {
+    pub actor: &'a Actor,
+    pub action: Action,
+    pub entity: Entity,
+    pub id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+fn json_of(value: &impl Serialize) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}
+
+impl<'a> Change<'a> {
+    /// A record came into being.
+    pub fn created(actor: &'a Actor, entity: Entity, id: i64, after: &impl Serialize) -> Self {
+        Change::made(actor, Action::Create, entity, id, after)
+    }
+
+    /// A record came into being by another way than a plain create (import, ingest).
+    pub fn made(
+        actor: &'a Actor,
+        action: Action,
+        entity: Entity,
+        id: i64,
+        after: &impl Serialize,
+    ) -> Self {
+        Change {
+            actor,
+            action,
+            entity,
+            id: Some(id),
+            before: None,
+            after: json_of(after),
+        }
+    }
+
+    /// A record changed (update, renew, revoke, ...).
+    pub fn changed(
+        actor: &'a Actor,
+        action: Action,
+        entity: Entity,
+        id: i64,
+        before: &impl Serialize,
+        after: &impl Serialize,
+    ) -> Self {
+        Change {
+            actor,
+            action,
+            entity,
+            id: Some(id),
+            before: json_of(before),
+            after: json_of(after),
+        }
+    }
+
+    /// A record was deleted (softly).
+    pub fn deleted(actor: &'a Actor, entity: Entity, id: i64, before: &impl Serialize) -> Self {
+        Change {
+            actor,
+            action: Action::Delete,
+            entity,
+            id: Some(id),
+            before: json_of(before),
+            after: None,
+        }
+    }
+
+    /// A deleted record was restored.
+    pub fn restored(actor: &'a Actor, entity: Entity, id: i64, after: &impl Serialize) -> Self {
+        Change {
+            actor,
+            action: Action::Restore,
+            entity,
+            id: Some(id),
+            before: None,
+            after: json_of(after),
+        }
+    }
+}
+
+/// Writes one audit entry, inside the transaction of the change itself.
+pub fn record(conn: &mut DbConnection, change: Change<'_>) -> QueryResult<()> {
     let row = NewAuditRow {
-        actor_user_id,
-        actor: &actor_label,
-        action,
-        entity,
-        entity_id,
-        before_json: before.and_then(|b| serde_json::to_string(b).ok()),
-        after_json: after.and_then(|a| serde_json::to_string(a).ok()),
-        request_id,
+        actor_user_id: change.actor.user_id,
+        actor: &change.actor.label,
+        action: change.action.as_str(),
+        entity: change.entity.as_str(),
+        entity_id: change.id,
+        before_json: change.before.map(|b| b.to_string()),
+        after_json: change.after.map(|a| a.to_string()),
+        request_id: change.actor.request_id.as_deref(),
         created_at: crate::types::now(),
     };
     diesel::insert_into(audit_log::table)

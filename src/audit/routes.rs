@@ -5,9 +5,15 @@ use serde::{Deserialize, Serialize};
 
 use super::AuditRow;
 use crate::auth::{Caller, Permission};
-use crate::error::ApiError;
-use crate::pagination::{PageParams, Paged};
-use crate::startup::AppState;
+use crate::db::Db;
+use crate::http::pagination::{PageParams, Paged};
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
+
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/audit").get(list_audit));
+}
 
 /// The kinds of record the audit log names.
 pub const ENTITIES: &[&str] = &["outlet", "article", "license", "reprint", "user", "api_key"];
@@ -56,10 +62,10 @@ impl From<AuditRow> for AuditEntry {
 
 /// The audit log, oldest first.
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", params(AuditFilter, PageParams),
-    responses((status = 200, body = Paged<AuditEntry>), (status = 403, body = crate::error::Problem)),
+    responses((status = 200, body = Paged<AuditEntry>), (status = 403, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list_audit(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     filter: web::Query<AuditFilter>,
     page: web::Query<PageParams>,
@@ -75,10 +81,9 @@ pub async fn list_audit(
             )));
         }
     }
-    let rows = state
-        .db
+    let rows = db
         .read(move |conn| {
-            Ok(super::list(
+            Ok::<_, ApiError>(super::list(
                 conn,
                 filter.entity.as_deref(),
                 filter.entity_id,

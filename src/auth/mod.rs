@@ -7,6 +7,7 @@ pub mod routes;
 pub mod store;
 pub mod throttle;
 pub mod token;
+pub mod users;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,8 +17,9 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::Serialize;
 
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::db::{Db, StoreError};
+use crate::http::problem::ApiError;
+use token::TokenKeys;
 
 /// Prefix of every API key, so a leaked key is recognisable (and scannable) as ours.
 pub const API_KEY_PREFIX: &str = "rdk_";
@@ -133,10 +135,16 @@ impl Caller {
     }
 
     /// How the audit log names this caller.
-    pub fn actor(&self) -> String {
-        match self.api_key_id {
+    /// Who this caller is in the audit log.
+    pub fn actor(&self) -> crate::audit::Actor {
+        let label = match self.api_key_id {
             Some(key) => format!("user:{} key:{}", self.user_id, key),
             None => format!("user:{}", self.user_id),
+        };
+        crate::audit::Actor {
+            user_id: Some(self.user_id),
+            label,
+            request_id: self.request_id.clone(),
         }
     }
 }
@@ -164,14 +172,19 @@ impl FromRequest for Caller {
     type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let db = req.app_data::<web::Data<Db>>().cloned();
+        let tokens = req.app_data::<web::Data<TokenKeys>>().cloned();
         let credential = bearer(req);
         let request_id = req
             .extensions()
-            .get::<crate::telemetry::RequestIdValue>()
+            .get::<crate::http::RequestIdValue>()
             .map(|id| id.0.clone());
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
+            let (Some(db), Some(tokens)) = (db, tokens) else {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "the App does not register the database and the token keys"
+                )));
+            };
             let credential = credential?;
             let refused = || ApiError::Unauthorized("the token or API key is not valid".into());
             let mut caller = if credential.starts_with(API_KEY_PREFIX) {
@@ -181,8 +194,7 @@ impl FromRequest for Caller {
                     return Ok(caller);
                 }
                 let lookup = digest.clone();
-                let (caller, stale) = state
-                    .db
+                let (caller, stale) = db
                     .read_point(move |conn| store::caller_for_key(conn, &lookup))
                     .await?
                     .ok_or_else(refused)?;
@@ -190,22 +202,24 @@ impl FromRequest for Caller {
                 if stale {
                     // last_used_at is kept to the minute, off the request's path.
                     if let Some(key_id) = caller.api_key_id {
-                        let db = state.db.clone();
+                        let db = db.clone();
                         actix_web::rt::spawn(async move {
-                            let _ = db
+                            let touched: Result<usize, StoreError> = db
                                 .write(move |conn| Ok(store::touch_key(conn, key_id)?))
                                 .await;
+                            if let Err(err) = touched {
+                                tracing::debug!(error = %err, "could not note an API key's last use");
+                            }
                         });
                     }
                 }
                 caller
             } else {
-                let claims = state.tokens.verify(&credential).ok_or_else(refused)?;
+                let claims = tokens.verify(&credential).ok_or_else(refused)?;
                 let user_id: i64 = claims.sub.parse().map_err(|_| refused())?;
-                let user = state
-                    .db
+                let user = db
                     .read_point(move |conn| {
-                        Ok(diesel::OptionalExtension::optional(store::find_user(
+                        Ok::<_, StoreError>(diesel::OptionalExtension::optional(store::find_user(
                             conn, user_id,
                         ))?)
                     })

@@ -5,14 +5,31 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use super::password::HashParams;
 use super::password::{self, Verified};
-use super::store::{self, ApiKeyRow, NewApiKeyRow, NewUserRow, UserChangeset, UserRow};
+use super::store::{self, ApiKeyRow, NewApiKeyRow, UserChangeset};
+use super::throttle::Throttle;
+use super::token::TokenKeys;
+use super::users::{create_user, parse_new_user, UserView};
 use super::{key_cache, Caller, Permission, Role, API_KEY_PREFIX};
-use crate::audit::{self, Actor};
-use crate::error::ApiError;
-use crate::pagination::{PageParams, Paged};
-use crate::startup::AppState;
-use crate::types::{double_option, rfc3339, Email, Fields};
+use crate::audit::{self, Action, Change, Entity};
+use crate::db::Db;
+use crate::http::fields::Fields;
+use crate::http::pagination::{PageParams, Paged};
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
+use crate::http::RecordId;
+use crate::types::{double_option, rfc3339};
+
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/auth/login").post(login));
+    t.mount(at("/v1/me").get(me));
+    t.mount(at("/v1/users").post(create).get(list));
+    t.mount(at("/v1/users/{id}").get(read).patch(update));
+    t.mount(at("/v1/api-keys").post(create_key).get(list_keys));
+    t.mount(at("/v1/api-keys/{id}").delete(revoke_key));
+}
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,32 +46,6 @@ pub struct TokenResponse {
     pub expires_in: u64,
 }
 
-/// A user as answers show it: never the hash.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct UserView {
-    pub id: i64,
-    pub email: String,
-    pub role: String,
-    pub outlet_id: Option<i64>,
-    pub active: bool,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-impl From<&UserRow> for UserView {
-    fn from(u: &UserRow) -> Self {
-        UserView {
-            id: u.id,
-            email: u.email.clone(),
-            role: u.role.clone(),
-            outlet_id: u.outlet_id,
-            active: u.active,
-            created_at: rfc3339(&u.created_at),
-            updated_at: rfc3339(&u.updated_at),
-        }
-    }
-}
-
 fn client_address(req: &HttpRequest) -> String {
     req.peer_addr()
         .map(|a| a.ip().to_string())
@@ -63,18 +54,20 @@ fn client_address(req: &HttpRequest) -> String {
 
 /// Exchanges an email and password for a short-lived bearer token.
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::Problem),
-              (status = 429, body = crate::error::Problem)))]
+    responses((status = 200, body = TokenResponse), (status = 401, body = crate::http::problem::Problem),
+              (status = 429, body = crate::http::problem::Problem)))]
 pub async fn login(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
+    throttle: web::Data<Throttle>,
+    hash_params: web::Data<HashParams>,
+    tokens: web::Data<TokenKeys>,
     req: HttpRequest,
-    body: crate::json::Json<LoginRequest>,
+    body: crate::http::json::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let email = email.trim().to_lowercase();
     let account_key = format!("account:{email}");
     let address_key = format!("address:{}", client_address(&req));
-    let throttle = &state.throttle;
     if let Some(secs) = throttle
         .retry_after(&account_key)
         .or_else(|| throttle.retry_after(&address_key))
@@ -83,11 +76,10 @@ pub async fn login(
             retry_after_secs: secs,
         });
     }
-    let params = state.hash_params;
+    let params = **hash_params;
     let lookup = email.clone();
-    let user = state
-        .db
-        .read(move |conn| Ok(store::find_user_by_email(conn, &lookup)?))
+    let user = db
+        .read(move |conn| Ok::<_, ApiError>(store::find_user_by_email(conn, &lookup)?))
         .await?;
     // The same work and the same answer whether or not the account exists.
     let outcome = web::block(move || match &user {
@@ -117,25 +109,23 @@ pub async fn login(
                 .await
                 .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing: {e}")))??;
             let id = user.id;
-            state
-                .db
-                .write(move |conn| {
-                    let changes = UserChangeset {
-                        password_hash: Some(fresh),
-                        ..Default::default()
-                    };
-                    Ok(store::update_user(conn, id, &changes)?)
-                })
-                .await?
+            db.write(move |conn| {
+                let changes = UserChangeset {
+                    password_hash: Some(fresh),
+                    ..Default::default()
+                };
+                Ok::<_, ApiError>(store::update_user(conn, id, &changes)?)
+            })
+            .await?
         }
         (Verified::Yes, Some(user)) => user,
     };
     throttle.clear(&account_key);
-    let token = state.tokens.issue(user.id, user.token_generation)?;
+    let token = tokens.issue(user.id, user.token_generation)?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: token,
         token_type: "Bearer",
-        expires_in: state.tokens.ttl_secs,
+        expires_in: tokens.ttl_secs,
     }))
 }
 
@@ -150,13 +140,12 @@ pub struct MeView {
 
 /// The caller's own identity.
 #[utoipa::path(get, path = "/v1/me", tag = "auth",
-    responses((status = 200, body = MeView), (status = 401, body = crate::error::Problem)),
+    responses((status = 200, body = MeView), (status = 401, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
-pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn me(db: web::Data<Db>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let id = caller.user_id;
-    let user = state
-        .db
-        .read(move |conn| Ok(store::find_user(conn, id)?))
+    let user = db
+        .read(move |conn| Ok::<_, ApiError>(store::find_user(conn, id)?))
         .await?;
     Ok(HttpResponse::Ok().json(MeView {
         id: user.id,
@@ -177,98 +166,7 @@ pub struct NewUserRequest {
     pub outlet_id: Option<i64>,
 }
 
-/// A user account ready to store.
-pub struct UserDraft {
-    pub email: Email,
-    pub password: SecretString,
-    pub role: Role,
-    pub outlet_id: Option<i64>,
-}
-
-pub fn parse_new_user(
-    email: &str,
-    password: SecretString,
-    role: &str,
-    outlet_id: Option<i64>,
-) -> Result<UserDraft, ApiError> {
-    let mut fields = Fields::new();
-    let email: Option<Email> = fields.parse("email", Some(email));
-    if let Err(message) = password::check_policy(password.expose_secret()) {
-        fields.error("password", message);
-    }
-    let role: Option<Role> = fields.parse("role", Some(role));
-    match (role, outlet_id) {
-        (Some(Role::Partner), None) => {
-            fields.error("outlet_id", "a partner user belongs to an outlet")
-        }
-        (Some(r), Some(_)) if r != Role::Partner => {
-            fields.error("outlet_id", "only partner users belong to an outlet")
-        }
-        _ => {}
-    }
-    let has_errors = fields.has_errors();
-    match (email, role) {
-        (Some(email), Some(role)) if !has_errors => fields.finish(UserDraft {
-            email,
-            password,
-            role,
-            outlet_id,
-        }),
-        _ => Err(fields
-            .finish(())
-            .err()
-            .unwrap_or(ApiError::BadRequest("invalid user".into()))),
-    }
-}
-
-/// Stores a new user (hashing its password) and audits it. Used by the API, the CLI and start-up.
-pub fn create_user(
-    conn: &mut crate::db::DbConnection,
-    draft: &UserDraft,
-    password_hash: &str,
-    actor: Actor<'_>,
-) -> Result<UserRow, ApiError> {
-    if let Some(outlet_id) = draft.outlet_id {
-        if crate::outlets::store::find(conn, outlet_id, crate::auth::Scope::All).is_err() {
-            return Err(ApiError::validation(
-                "outlet_id",
-                format!("there is no outlet {outlet_id}"),
-            ));
-        }
-    }
-    if store::find_user_by_email(conn, draft.email.as_str())?.is_some() {
-        return Err(ApiError::Conflict(
-            "a user with this email already exists".into(),
-        ));
-    }
-    let now = crate::types::now();
-    let user = store::insert_user(
-        conn,
-        &NewUserRow {
-            email: draft.email.as_str(),
-            password_hash,
-            role: draft.role.as_str(),
-            outlet_id: draft.outlet_id,
-            active: true,
-            token_generation: 0,
-            created_at: now,
-            updated_at: now,
-        },
-    )?;
-    audit::record(
-        conn,
-        actor,
-        "create",
-        "user",
-        Some(user.id),
-        None::<&()>,
-        Some(&UserView::from(&user)),
-    )?;
-    Ok(user)
-}
-
-async fn hash_password(state: &AppState, password: SecretString) -> Result<String, ApiError> {
-    let params = state.hash_params;
+async fn hash_password(params: HashParams, password: SecretString) -> Result<String, ApiError> {
     web::block(move || password::hash(password.expose_secret(), params))
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing: {e}")))?
@@ -277,13 +175,14 @@ async fn hash_password(state: &AppState, password: SecretString) -> Result<Strin
 
 /// Creates a user (admin).
 #[utoipa::path(post, path = "/v1/users", tag = "users", request_body = NewUserRequest,
-    responses((status = 201, body = UserView), (status = 422, body = crate::error::Problem),
-              (status = 409, body = crate::error::Problem)),
+    responses((status = 201, body = UserView), (status = 422, body = crate::http::problem::Problem),
+              (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
+    hash_params: web::Data<HashParams>,
     caller: Caller,
-    body: crate::json::Json<NewUserRequest>,
+    body: crate::http::json::Json<NewUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let NewUserRequest {
@@ -293,10 +192,9 @@ pub async fn create(
         outlet_id,
     } = body.into_inner();
     let draft = parse_new_user(&email, password, &role, outlet_id)?;
-    let hash = hash_password(&state, draft.password.clone()).await?;
-    let user = state
-        .db
-        .write(move |conn| create_user(conn, &draft, &hash, Actor::Caller(&caller)))
+    let hash = hash_password(**hash_params, draft.password.clone()).await?;
+    let user = db
+        .write(move |conn| create_user(conn, &draft, &hash, &caller.actor()))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/users/{}", user.id)))
@@ -307,33 +205,31 @@ pub async fn create(
 #[utoipa::path(get, path = "/v1/users", tag = "users", params(PageParams),
     responses((status = 200, body = Paged<UserView>)), security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let page = page.parse()?;
-    let rows = state
-        .db
-        .read(move |conn| Ok(store::list_users(conn, page.after_id, page.limit)?))
+    let rows = db
+        .read(move |conn| Ok::<_, ApiError>(store::list_users(conn, page.after_id, page.limit)?))
         .await?;
     Ok(HttpResponse::Ok().json(Paged::new(rows, page, |u| u.id, |u| UserView::from(&u))))
 }
 
 /// One user (admin).
-#[utoipa::path(get, path = "/v1/users/{id}", tag = "users", params(("id" = u64, Path)),
-    responses((status = 200, body = UserView), (status = 404, body = crate::error::Problem)),
+#[utoipa::path(get, path = "/v1/users/{id}", tag = "users", params(RecordId),
+    responses((status = 200, body = UserView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
-    let id = crate::routes::id(*id)?;
-    let user = state
-        .db
-        .read(move |conn| Ok(store::find_user(conn, id)?))
+    let id = id.get();
+    let user = db
+        .read(move |conn| Ok::<_, ApiError>(store::find_user(conn, id)?))
         .await?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
@@ -352,17 +248,18 @@ pub struct UserPatch {
 
 /// Changes a user's role, outlet, active flag or password (admin). Deactivating, a new role or a
 /// new password ends the user's tokens at once.
-#[utoipa::path(patch, path = "/v1/users/{id}", tag = "users", params(("id" = u64, Path)), request_body = UserPatch,
-    responses((status = 200, body = UserView), (status = 422, body = crate::error::Problem)),
+#[utoipa::path(patch, path = "/v1/users/{id}", tag = "users", params(RecordId), request_body = UserPatch,
+    responses((status = 200, body = UserView), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn update(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
+    hash_params: web::Data<HashParams>,
     caller: Caller,
-    id: web::Path<u64>,
-    body: crate::json::Json<UserPatch>,
+    id: RecordId,
+    body: crate::http::json::Json<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
-    let id = crate::routes::id(*id)?;
+    let id = id.get();
     let patch = body.into_inner();
     let mut fields = Fields::new();
     let role: Option<Role> = fields.parse("role", patch.role.as_deref());
@@ -373,11 +270,10 @@ pub async fn update(
     }
     fields.finish(())?;
     let hash = match patch.password {
-        Some(p) => Some(hash_password(&state, p).await?),
+        Some(p) => Some(hash_password(**hash_params, p).await?),
         None => None,
     };
-    let user = state
-        .db
+    let user = db
         .write(move |conn| {
             let before = store::find_user(conn, id)?;
             let new_role = role.unwrap_or(before.role()?);
@@ -395,10 +291,7 @@ pub async fn update(
                         "only partner users belong to an outlet",
                     ))
                 }
-                (_, Some(outlet))
-                    if crate::outlets::store::find(conn, outlet, crate::auth::Scope::All)
-                        .is_err() =>
-                {
+                (_, Some(outlet)) if !store::outlet_exists(conn, outlet)? => {
                     return Err(ApiError::validation(
                         "outlet_id",
                         format!("there is no outlet {outlet}"),
@@ -421,12 +314,14 @@ pub async fn update(
             let after = store::update_user(conn, id, &changes)?;
             audit::record(
                 conn,
-                Actor::Caller(&caller),
-                "update",
-                "user",
-                Some(id),
-                Some(&UserView::from(&before)),
-                Some(&UserView::from(&after)),
+                Change::changed(
+                    &caller.actor(),
+                    Action::Update,
+                    Entity::User,
+                    id,
+                    &UserView::from(&before),
+                    &UserView::from(&after),
+                ),
             )?;
             Ok(after)
         })
@@ -482,9 +377,9 @@ pub struct NewKeyView {
 #[utoipa::path(post, path = "/v1/api-keys", tag = "api-keys", request_body = NewKeyRequest,
     responses((status = 201, body = NewKeyView)), security(("bearer" = [])))]
 pub async fn create_key(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    body: crate::json::Json<NewKeyRequest>,
+    body: crate::http::json::Json<NewKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OwnKeys)?;
     let mut fields = Fields::new();
@@ -495,8 +390,7 @@ pub async fn create_key(
     let key = format!("{API_KEY_PREFIX}{}", hex::encode(secret));
     let prefix = key[..API_KEY_PREFIX.len() + 8].to_string();
     let digest = store::key_digest(&key);
-    let row = state
-        .db
+    let row = db
         .write(move |conn| {
             let row = store::insert_key(
                 conn,
@@ -510,14 +404,14 @@ pub async fn create_key(
             )?;
             audit::record(
                 conn,
-                Actor::Caller(&caller),
-                "create",
-                "api_key",
-                Some(row.id),
-                None::<&()>,
-                Some(&ApiKeyView::from(&row)),
+                Change::created(
+                    &caller.actor(),
+                    Entity::ApiKey,
+                    row.id,
+                    &ApiKeyView::from(&row),
+                ),
             )?;
-            Ok(row)
+            Ok::<_, ApiError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -535,52 +429,52 @@ pub async fn create_key(
 #[utoipa::path(get, path = "/v1/api-keys", tag = "api-keys", params(PageParams),
     responses((status = 200, body = Paged<ApiKeyView>)), security(("bearer" = [])))]
 pub async fn list_keys(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OwnKeys)?;
     let page = page.parse()?;
     let owner = (!super::allows(caller.role, Permission::Administer)).then_some(caller.user_id);
-    let rows = state
-        .db
-        .read(move |conn| Ok(store::list_keys(conn, owner, page.after_id, page.limit)?))
+    let rows = db
+        .read(move |conn| {
+            Ok::<_, ApiError>(store::list_keys(conn, owner, page.after_id, page.limit)?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Paged::new(rows, page, |k| k.id, |k| ApiKeyView::from(&k))))
 }
 
 /// Revokes an API key: it stops working at once.
-#[utoipa::path(delete, path = "/v1/api-keys/{id}", tag = "api-keys", params(("id" = u64, Path)),
-    responses((status = 204), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(delete, path = "/v1/api-keys/{id}", tag = "api-keys", params(RecordId),
+    responses((status = 204), (status = 404, body = crate::http::problem::Problem)), security(("bearer" = [])))]
 pub async fn revoke_key(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    id: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OwnKeys)?;
-    let id = crate::routes::id(*id)?;
-    state
-        .db
-        .write(move |conn| {
-            let key = store::find_key(conn, id)?;
-            if key.user_id != caller.user_id && !super::allows(caller.role, Permission::Administer)
-            {
-                return Err(ApiError::NotFound);
-            }
-            store::revoke_key(conn, id)?;
-            let after = store::find_key(conn, id)?;
-            audit::record(
-                conn,
-                Actor::Caller(&caller),
-                "revoke",
-                "api_key",
-                Some(id),
-                Some(&ApiKeyView::from(&key)),
-                Some(&ApiKeyView::from(&after)),
-            )?;
-            Ok(())
-        })
-        .await?;
+    let id = id.get();
+    db.write(move |conn| {
+        let key = store::find_key(conn, id)?;
+        if key.user_id != caller.user_id && !super::allows(caller.role, Permission::Administer) {
+            return Err(ApiError::NotFound);
+        }
+        store::revoke_key(conn, id)?;
+        let after = store::find_key(conn, id)?;
+        audit::record(
+            conn,
+            Change::changed(
+                &caller.actor(),
+                Action::Revoke,
+                Entity::ApiKey,
+                id,
+                &ApiKeyView::from(&key),
+                &ApiKeyView::from(&after),
+            ),
+        )?;
+        Ok(())
+    })
+    .await?;
     key_cache::forget_all();
     Ok(HttpResponse::NoContent().finish())
 }

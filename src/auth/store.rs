@@ -5,9 +5,8 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{Caller, Role};
-use crate::db::{last_insert_id, DbConnection};
-use crate::error::ApiError;
-use crate::schema::{api_keys, users};
+use crate::db::schema::{api_keys, users};
+use crate::db::{last_insert_id, DbConnection, StoreError};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -24,13 +23,13 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    pub fn role(&self) -> Result<Role, ApiError> {
+    pub fn role(&self) -> Result<Role, StoreError> {
         self.role
             .parse()
-            .map_err(|e: String| ApiError::Internal(anyhow::anyhow!("user {}: {e}", self.id)))
+            .map_err(|e: String| StoreError::corrupt(format!("user {}: {e}", self.id)))
     }
 
-    pub fn caller(&self, api_key_id: Option<i64>) -> Result<Caller, ApiError> {
+    pub fn caller(&self, api_key_id: Option<i64>) -> Result<Caller, StoreError> {
         Ok(Caller {
             user_id: self.id,
             role: self.role()?,
@@ -99,6 +98,18 @@ pub fn find_user(conn: &mut DbConnection, id: i64) -> QueryResult<UserRow> {
         .first(c))
 }
 
+/// Whether a live outlet has this id (a partner user belongs to one). Read here, on the shared
+/// schema, so that accounts need nothing from the outlets feature.
+pub fn outlet_exists(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    use crate::db::schema::outlets;
+    diesel::select(diesel::dsl::exists(
+        outlets::table
+            .filter(outlets::id.eq(id))
+            .filter(outlets::deleted_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
 pub fn find_user_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
     users::table
         .filter(users::email.eq(email))
@@ -145,7 +156,7 @@ pub fn key_digest(key: &str) -> String {
 pub fn caller_for_key(
     conn: &mut DbConnection,
     digest: &str,
-) -> Result<Option<(Caller, bool)>, ApiError> {
+) -> Result<Option<(Caller, bool)>, StoreError> {
     let found: Option<(ApiKeyRow, UserRow)> = crate::on_backend!(conn, |c| api_keys::table
         .inner_join(users::table)
         .filter(api_keys::key_hash.eq(digest))

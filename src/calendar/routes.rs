@@ -6,8 +6,14 @@ use serde::Deserialize;
 
 use super::store;
 use crate::auth::{Caller, Permission, Scope};
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::db::Db;
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
+
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/calendar.ics").get(feed));
+}
 
 /// Events in one feed at most; a calendar app shows the earliest first.
 pub const MAX_EVENTS: i64 = 5000;
@@ -30,31 +36,32 @@ pub struct CalendarQuery {
 /// `https://<host>/v1/calendar.ics?key=<API key>`.
 #[utoipa::path(get, path = "/v1/calendar.ics", tag = "licenses", params(CalendarQuery),
     responses((status = 200, description = "RFC 5545 calendar", content_type = "text/calendar", body = String),
-              (status = 400, body = crate::error::Problem),
-              (status = 401, body = crate::error::Problem)),
+              (status = 400, body = crate::http::problem::Problem),
+              (status = 401, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn feed(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     query: web::Query<CalendarQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let today = crate::types::today();
-    let mut f = crate::types::Fields::new();
+    let mut f = crate::http::fields::Fields::new();
     for (field, value) in [("days", query.days), ("past_days", query.past_days)] {
         if value.is_some_and(|n| n > 3650) {
             f.error(field, "must be at most 3650 (ten years)");
         }
     }
-    f.finish(()).map_err(crate::routes::query_problem)?;
+    f.finish(()).map_err(crate::http::query_problem)?;
     let ahead = u64::from(query.days.unwrap_or(365));
     let back = u64::from(query.past_days.unwrap_or(30));
     let first = today - chrono::Days::new(back);
     let last = today + chrono::Days::new(ahead);
     let scope = caller.scope();
-    let ends = state
-        .db
-        .read(move |conn| Ok(store::ends_between(conn, scope, first, last, MAX_EVENTS)?))
+    let ends = db
+        .read(move |conn| {
+            Ok::<_, ApiError>(store::ends_between(conn, scope, first, last, MAX_EVENTS)?)
+        })
         .await?;
     let name = match scope {
         Scope::All => "rightsdesk: license end dates".to_string(),

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 
 use super::LicenseEnd;
 use crate::auth::Scope;
+use crate::db::schema::{articles, licenses, outlets};
 use crate::db::DbConnection;
 use crate::licenses::rules::LicenseStatus;
-use crate::schema::{articles, licenses, outlets};
 
 /// Licenses (not revoked, not deleted) whose last day falls in `first..=last`, earliest first, at
 /// most `limit`. A partner's scope holds only its own licenses.

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use super::rules::LicenseStatus;
 use super::{LicenseDraft, NewLicenseRequest};
-use crate::error::{ApiError, FieldError};
-use crate::types::Fields;
+use crate::http::fields::Fields;
+use crate::http::problem::{ApiError, FieldError};
 
 /// Rows one import takes at most.
 pub const MAX_ROWS: usize = 10_000;
@@ -237,11 +237,17 @@ pub fn parse(body: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
 }
 
 /// The import's database errors, for one row.
-pub fn row_errors(row: usize, err: ApiError) -> Vec<FieldError> {
+/// A row's refusal as field errors named `rows[N].field`; anything that is not a refusal of the
+/// row (an outage, a bug) is passed on as it is, so it answers 503 or 500, not 422.
+pub fn row_errors(row: usize, err: ApiError) -> Result<Vec<FieldError>, ApiError> {
     match err {
-        ApiError::Validation(errors) => prefix(row, errors).collect(),
-        ApiError::Conflict(message) => vec![FieldError::new(format!("rows[{row}]"), message)],
-        other => vec![FieldError::new(format!("rows[{row}]"), other.to_string())],
+        ApiError::Validation(errors) => Ok(prefix(row, errors).collect()),
+        ApiError::Conflict(message) => Ok(vec![FieldError::new(format!("rows[{row}]"), message)]),
+        ApiError::NotFound => Ok(vec![FieldError::new(
+            format!("rows[{row}]"),
+            "names a record that does not exist",
+        )]),
+        other => Err(other),
     }
 }
 

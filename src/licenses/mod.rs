@@ -6,13 +6,15 @@ pub mod csv_import;
 pub mod odrl;
 pub mod routes;
 pub mod rules;
+pub mod service;
 pub mod store;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
-use crate::types::{double_option, rfc3339, Fields};
+use crate::http::fields::Fields;
+use crate::http::problem::ApiError;
+use crate::types::{double_option, rfc3339};
 use rules::{
     Action, Coverage, DateWindow, LicenseStatus, Medium, PublishedRange, Terms, Territories,
 };

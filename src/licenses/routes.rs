@@ -4,133 +4,43 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::rules::{self, Coverage, LicenseStatus};
+use super::rules::{self, LicenseStatus};
+use super::service::{self, Licenses};
 use super::store::{self, LicenseFilter, LicenseRow};
 use super::{csv_import, odrl};
-use super::{LicenseDraft, LicensePatch, LicenseView, NewLicenseRequest};
-use crate::audit::{self, Actor};
+use super::{LicensePatch, LicenseView, NewLicenseRequest};
+use crate::audit::{self, soft_delete};
 use crate::auth::{Caller, Permission, Scope};
-use crate::db::DbConnection;
-use crate::error::ApiError;
-use crate::pagination::{PageParams, Paged};
-use crate::routes::id;
-use crate::startup::AppState;
-use crate::types::Fields;
+use crate::db::Db;
+use crate::http::etag::if_match;
+use crate::http::etag::with_etag;
+use crate::http::fields::Fields;
+use crate::http::pagination::{PageParams, Paged};
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
+use crate::http::RecordId;
 
-/// Checks what the terms refer to: both outlets exist; an article license's article exists and
-/// belongs to the grantor. Fills the credit line from the article's permission statement.
-fn check_references(conn: &mut DbConnection, draft: &mut LicenseDraft) -> Result<(), ApiError> {
-    let mut f = Fields::new();
-    for (field, outlet) in [
-        ("grantor_outlet_id", draft.grantor),
-        ("licensee_outlet_id", draft.licensee),
-    ] {
-        if crate::outlets::store::find(conn, outlet, Scope::All).is_err() {
-            f.error(field, format!("there is no outlet {outlet}"));
-        }
-    }
-    if let Coverage::Article(article_id) = draft.coverage {
-        match crate::articles::store::find(conn, article_id, Scope::All) {
-            Ok(article) if article.source_outlet_id != draft.grantor => f.error(
-                "article_id",
-                format!(
-                    "article {article_id} belongs to outlet {}, not to the grantor",
-                    article.source_outlet_id
-                ),
-            ),
-            Ok(article) => {
-                if draft.credit_line.is_none() {
-                    draft.credit_line = article.permission_statement;
-                }
-            }
-            Err(_) => f.error("article_id", format!("there is no article {article_id}")),
-        }
-    }
-    f.finish(())
-}
-
-/// Refuses terms that overlap a license to another outlet when either of the two is exclusive.
-fn check_exclusivity(
-    conn: &mut DbConnection,
-    draft: &LicenseDraft,
-    id: i64,
-) -> Result<(), ApiError> {
-    let article = match draft.coverage {
-        Coverage::Article(a) => Some(a),
-        Coverage::Feed(_) => None,
-    };
-    let (candidates, dates) =
-        store::exclusivity_candidates(conn, draft.grantor, draft.licensee, article)?;
-    let terms = draft.terms(id);
-    let published_on = |article: i64| dates.get(&article).copied().flatten();
-    for candidate in candidates {
-        if rules::exclusivity_conflict(&terms, &candidate.terms()?, published_on) {
-            let which = if candidate.exclusive {
-                "is exclusive and overlaps these terms"
-            } else {
-                "overlaps these exclusive terms"
-            };
-            return Err(ApiError::Conflict(format!(
-                "license {} to outlet {} {which}",
-                candidate.id, candidate.licensee_outlet_id
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn with_etag(mut response: HttpResponse, row: &LicenseRow) -> HttpResponse {
-    if let Ok(value) = header::HeaderValue::from_str(&row.etag()) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
-}
-
-/// The version an `If-Match` header names (`"3"` or `W/"3"`); `None` without the header.
-fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let text = value.to_str().unwrap_or("").trim();
-    if text == "*" {
-        return Ok(None);
-    }
-    text.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .map(Some)
-        .map_err(|_| {
-            ApiError::PreconditionFailed("If-Match does not name a version of this license".into())
-        })
-}
-
-/// Writes changed terms with optimistic concurrency and audits them; 412 when stale.
-fn save(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    action: &str,
-    before: &LicenseRow,
-    expected: Option<i32>,
-    draft: &LicenseDraft,
-) -> Result<LicenseRow, ApiError> {
-    let expected = expected.unwrap_or(before.version);
-    if expected != before.version || !store::update(conn, before.id, expected, draft)? {
-        return Err(ApiError::PreconditionFailed(format!(
-            "license {} is at version {}, not {expected}; read it again and retry",
-            before.id, before.version
-        )));
-    }
-    let after = store::find(conn, before.id, Scope::All)?;
-    audit::record(
-        conn,
-        Actor::Caller(caller),
-        action,
-        "license",
-        Some(before.id),
-        Some(&LicenseView::from(before)),
-        Some(&LicenseView::from(&after)),
-    )?;
-    Ok(after)
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/licenses").post(create).get(list));
+    t.mount(
+        at("/v1/licenses/import")
+            .app_data(web::PayloadConfig::default().limit(IMPORT_LIMIT))
+            .post(import_csv),
+    );
+    t.mount(
+        at("/v1/licenses/{id}")
+            .get(read)
+            .patch(update)
+            .delete(remove),
+    );
+    t.mount(at("/v1/licenses/{id}/restore").post(restore));
+    t.mount(at("/v1/licenses/{id}/renew").post(renew));
+    t.mount(at("/v1/licenses/{id}/revoke").post(revoke));
+    t.mount(at("/v1/licenses/{id}/suspend").post(suspend));
+    t.mount(at("/v1/licenses/{id}/resume").post(resume));
+    t.mount(at("/v1/licenses/{id}/odrl").get(odrl));
+    t.mount(at("/v1/licenses/{id}/history").get(history));
 }
 
 /// Grants a license. 409 when it would overlap an exclusive license to another outlet.
@@ -140,44 +50,30 @@ fn save(
 /// equivalent in rightsdesk.
 #[utoipa::path(post, path = "/v1/licenses", tag = "licenses",
     request_body(content((NewLicenseRequest = "application/json"), (OdrlPolicy = "application/ld+json"))),
-    responses((status = 201, body = LicenseView), (status = 409, body = crate::error::Problem),
-              (status = 422, body = crate::error::Problem)),
+    responses((status = 201, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    body: crate::json::Json<serde_json::Value>,
+    body: crate::http::json::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let request = if crate::routes::is_json_ld(&req) {
+    let request = if crate::http::negotiation::is_json_ld(&req) {
         odrl::import(&body)?
     } else {
-        crate::json::from_object::<NewLicenseRequest>(body.into_inner())?
+        crate::http::json::from_object::<NewLicenseRequest>(body.into_inner())?
     };
-    let mut draft = request.parse()?;
-    let row = state
-        .db
-        .write(move |conn| {
-            check_references(conn, &mut draft)?;
-            check_exclusivity(conn, &draft, 0)?;
-            let row = store::insert(conn, &draft)?;
-            audit::record(
-                conn,
-                Actor::Caller(&caller),
-                "create",
-                "license",
-                Some(row.id),
-                None::<&()>,
-                Some(&LicenseView::from(&row)),
-            )?;
-            Ok(row)
-        })
+    let draft = request.parse()?;
+    let actor = caller.actor();
+    let row = db
+        .write(move |conn| service::grant(conn, &actor, draft))
         .await?;
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/licenses/{}", row.id)))
         .json(LicenseView::from(&row));
-    Ok(with_etag(response, &row))
+    Ok(with_etag(response, row.version))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -198,10 +94,10 @@ pub struct LicenseQuery {
 
 /// Lists licenses (a partner sees those it holds).
 #[utoipa::path(get, path = "/v1/licenses", tag = "licenses", params(LicenseQuery, PageParams),
-    responses((status = 200, body = Paged<LicenseView>), (status = 400, body = crate::error::Problem)),
+    responses((status = 200, body = Paged<LicenseView>), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
     query: web::Query<LicenseQuery>,
@@ -228,15 +124,14 @@ pub async fn list(
             .expiring_within_days
             .map(|n| (today, today + chrono::Days::new(u64::from(n.min(36_500))))),
     };
-    f.finish(()).map_err(crate::routes::query_problem)?;
+    f.finish(()).map_err(crate::http::query_problem)?;
     let scope = caller.scope();
-    if crate::csv_export::wanted(&req) {
-        return Ok(csv(state.db.clone(), scope, filter));
+    if crate::http::csv::wanted(&req) {
+        return Ok(csv(db.get_ref().clone(), scope, filter));
     }
-    let rows = state
-        .db
+    let rows = db
         .read(move |conn| {
-            Ok(store::list(
+            Ok::<_, ApiError>(store::list(
                 conn,
                 scope,
                 &filter,
@@ -264,11 +159,11 @@ pub const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
 /// `rows[N].field`, N being the spreadsheet row (the header is row 1), and writes nothing.
 #[utoipa::path(post, path = "/v1/licenses/import", tag = "licenses",
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 201, body = ImportReport), (status = 413, body = crate::error::Problem),
-              (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    responses((status = 201, body = ImportReport), (status = 413, body = crate::http::problem::Problem),
+              (status = 415, body = crate::http::problem::Problem), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn import_csv(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
     body: web::Bytes,
@@ -285,39 +180,9 @@ pub async fn import_csv(
         ));
     }
     let rows = csv_import::parse(&body)?;
-    let ids = state
-        .db
-        .write(move |conn| {
-            let mut ids = Vec::with_capacity(rows.len());
-            let mut refused = Vec::new();
-            for csv_import::ImportRow { row, mut draft } in rows {
-                let checked = check_references(conn, &mut draft)
-                    .and_then(|()| check_exclusivity(conn, &draft, 0));
-                if let Err(err) = checked {
-                    refused.extend(csv_import::row_errors(row, err));
-                    continue;
-                }
-                if !refused.is_empty() {
-                    continue;
-                }
-                let stored = store::insert(conn, &draft)?;
-                audit::record(
-                    conn,
-                    Actor::Caller(&caller),
-                    "import",
-                    "license",
-                    Some(stored.id),
-                    None::<&()>,
-                    Some(&LicenseView::from(&stored)),
-                )?;
-                ids.push(stored.id);
-            }
-            if refused.is_empty() {
-                Ok(ids)
-            } else {
-                Err(ApiError::Validation(refused))
-            }
-        })
+    let actor = caller.actor();
+    let ids = db
+        .write(move |conn| service::import(conn, &actor, rows))
         .await?;
     Ok(HttpResponse::Created().json(ImportReport {
         imported: ids.len(),
@@ -326,25 +191,25 @@ pub async fn import_csv(
 }
 
 /// One license, with its version as ETag.
-#[utoipa::path(get, path = "/v1/licenses/{id}", tag = "licenses", params(("id" = u64, Path)),
-    responses((status = 200, body = LicenseView), (status = 404, body = crate::error::Problem)),
+#[utoipa::path(get, path = "/v1/licenses/{id}", tag = "licenses", params(RecordId),
+    responses((status = 200, body = LicenseView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let scope = caller.scope();
-    let row = find(&state, id, scope).await?;
-    if crate::routes::wants_json_ld(&req) {
+    let row = find(&db, id, scope).await?;
+    if crate::http::negotiation::wants_json_ld(&req) {
         return odrl_response(&row);
     }
     Ok(with_etag(
         HttpResponse::Ok().json(LicenseView::from(&row)),
-        &row,
+        row.version,
     ))
 }
 
@@ -352,9 +217,9 @@ fn odrl_response(row: &LicenseRow) -> Result<HttpResponse, ApiError> {
     let policy = odrl::export(row.id, &row.draft()?);
     Ok(with_etag(
         HttpResponse::Ok()
-            .content_type(crate::routes::JSON_LD)
+            .content_type(crate::http::negotiation::JSON_LD)
             .json(policy),
-        row,
+        row.version,
     ))
 }
 
@@ -370,57 +235,49 @@ pub struct OdrlPolicy(pub serde_json::Value);
 
 /// The license as an ODRL 2.2 / IPTC RightsML `Agreement` (JSON-LD, context embedded).
 /// The same as `GET /v1/licenses/{id}` with `Accept: application/ld+json`.
-#[utoipa::path(get, path = "/v1/licenses/{id}/odrl", tag = "licenses", params(("id" = u64, Path)),
+#[utoipa::path(get, path = "/v1/licenses/{id}/odrl", tag = "licenses", params(RecordId),
     responses((status = 200, body = OdrlPolicy, content_type = "application/ld+json"),
-              (status = 404, body = crate::error::Problem)),
+              (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn odrl(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let scope = caller.scope();
-    odrl_response(&find(&state, id, scope).await?)
+    odrl_response(&find(&db, id, scope).await?)
 }
 
 /// One license the caller may see.
-async fn find(state: &AppState, id: i64, scope: Scope) -> Result<LicenseRow, ApiError> {
-    state
-        .db
-        .read(move |conn| Ok(store::find(conn, id, scope)?))
-        .await
+async fn find(db: &Db, id: i64, scope: Scope) -> Result<LicenseRow, ApiError> {
+    db.read(move |conn| Ok(store::find(conn, id, scope)?)).await
 }
 
 /// Changes the terms. Send the ETag back as `If-Match`: a stale one answers 412.
-#[utoipa::path(patch, path = "/v1/licenses/{id}", tag = "licenses", params(("id" = u64, Path)), request_body = LicensePatch,
-    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem),
-              (status = 412, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+#[utoipa::path(patch, path = "/v1/licenses/{id}", tag = "licenses", params(RecordId), request_body = LicensePatch,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
+              (status = 412, body = crate::http::problem::Problem), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn update(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<u64>,
-    body: crate::json::Json<LicensePatch>,
+    id: RecordId,
+    body: crate::http::json::Json<LicensePatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let expected = if_match(&req)?;
     let patch = body.into_inner();
-    let row = state
-        .db
-        .write(move |conn| {
-            let before = store::find(conn, id, Scope::All)?;
-            let draft = patch.apply(&before.draft()?)?;
-            check_exclusivity(conn, &draft, id)?;
-            save(conn, &caller, "update", &before, expected, &draft)
-        })
+    let actor = caller.actor();
+    let row = db
+        .write(move |conn| service::update(conn, &actor, id, expected, patch))
         .await?;
     Ok(with_etag(
         HttpResponse::Ok().json(LicenseView::from(&row)),
-        &row,
+        row.version,
     ))
 }
 
@@ -439,56 +296,44 @@ pub struct ReasonRequest {
 }
 
 /// Moves a license's end date.
-#[utoipa::path(post, path = "/v1/licenses/{id}/renew", tag = "licenses", params(("id" = u64, Path)), request_body = RenewRequest,
-    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem),
-              (status = 422, body = crate::error::Problem)),
+#[utoipa::path(post, path = "/v1/licenses/{id}/renew", tag = "licenses", params(RecordId), request_body = RenewRequest,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn renew(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<u64>,
-    body: crate::json::Json<RenewRequest>,
+    id: RecordId,
+    body: crate::http::json::Json<RenewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let expected = if_match(&req)?;
     let mut f = Fields::new();
     let until = f.date("valid_until", body.valid_until.as_deref());
     f.finish(())?;
-    let row = state
-        .db
-        .write(move |conn| {
-            let before = store::find(conn, id, Scope::All)?;
-            let mut draft = before.draft()?;
-            if draft.status == LicenseStatus::Revoked {
-                return Err(ApiError::Conflict(format!(
-                    "license {id} is revoked; grant a new one"
-                )));
-            }
-            draft.window = rules::DateWindow::new(draft.window.from, until)
-                .map_err(|m| ApiError::validation("valid_until", m))?;
-            check_exclusivity(conn, &draft, id)?;
-            save(conn, &caller, "renew", &before, expected, &draft)
-        })
+    let actor = caller.actor();
+    let row = db
+        .write(move |conn| service::renew(conn, &actor, id, expected, until))
         .await?;
     Ok(with_etag(
         HttpResponse::Ok().json(LicenseView::from(&row)),
-        &row,
+        row.version,
     ))
 }
 
 /// Sets a license's status (revoke, suspend, resume), keeping its history.
 async fn set_status(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<u64>,
+    id: RecordId,
     reason: Option<String>,
     to: LicenseStatus,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let expected = if_match(&req)?;
     let mut f = Fields::new();
     let reason = f.optional_text("reason", reason.as_deref(), 2000);
@@ -496,61 +341,33 @@ async fn set_status(
         f.error("reason", "say why the license is revoked");
     }
     f.finish(())?;
-    let action = match to {
-        LicenseStatus::Revoked => "revoke",
-        LicenseStatus::Suspended => "suspend",
-        LicenseStatus::Active => "resume",
-    };
-    let row = state
-        .db
-        .write(move |conn| {
-            let before = store::find(conn, id, Scope::All)?;
-            let mut draft = before.draft()?;
-            match (draft.status, to) {
-                (LicenseStatus::Revoked, _) => {
-                    return Err(ApiError::Conflict(format!(
-                        "license {id} is revoked; a revocation is final"
-                    )))
-                }
-                (from, to) if from == to => {
-                    return Err(ApiError::Conflict(format!(
-                        "license {id} is already {}",
-                        to.as_str()
-                    )))
-                }
-                _ => {}
-            }
-            draft.status = to;
-            draft.status_reason = reason;
-            if to == LicenseStatus::Active {
-                check_exclusivity(conn, &draft, id)?;
-            }
-            save(conn, &caller, action, &before, expected, &draft)
-        })
+    let actor = caller.actor();
+    let row = db
+        .write(move |conn| service::set_status(conn, &actor, id, expected, to, reason))
         .await?;
     Ok(with_etag(
         HttpResponse::Ok().json(LicenseView::from(&row)),
-        &row,
+        row.version,
     ))
 }
 
 /// Revokes a license for good, with a reason. It stays readable.
-#[utoipa::path(post, path = "/v1/licenses/{id}/revoke", tag = "licenses", params(("id" = u64, Path)), request_body = ReasonRequest,
-    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem),
-              (status = 422, body = crate::error::Problem)),
+#[utoipa::path(post, path = "/v1/licenses/{id}/revoke", tag = "licenses", params(RecordId), request_body = ReasonRequest,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn revoke(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<u64>,
-    body: crate::json::Json<ReasonRequest>,
+    id: RecordId,
+    body: crate::http::json::Json<ReasonRequest>,
 ) -> Result<HttpResponse, ApiError> {
     set_status(
-        state,
+        db,
         caller,
         req,
-        path,
+        id,
         body.into_inner().reason,
         LicenseStatus::Revoked,
     )
@@ -558,21 +375,21 @@ pub async fn revoke(
 }
 
 /// Suspends a license until it is resumed.
-#[utoipa::path(post, path = "/v1/licenses/{id}/suspend", tag = "licenses", params(("id" = u64, Path)), request_body = ReasonRequest,
-    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem)),
+#[utoipa::path(post, path = "/v1/licenses/{id}/suspend", tag = "licenses", params(RecordId), request_body = ReasonRequest,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn suspend(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<u64>,
-    body: crate::json::Json<ReasonRequest>,
+    id: RecordId,
+    body: crate::http::json::Json<ReasonRequest>,
 ) -> Result<HttpResponse, ApiError> {
     set_status(
-        state,
+        db,
         caller,
         req,
-        path,
+        id,
         body.into_inner().reason,
         LicenseStatus::Suspended,
     )
@@ -580,21 +397,21 @@ pub async fn suspend(
 }
 
 /// Resumes a suspended license.
-#[utoipa::path(post, path = "/v1/licenses/{id}/resume", tag = "licenses", params(("id" = u64, Path)), request_body = ReasonRequest,
-    responses((status = 200, body = LicenseView), (status = 409, body = crate::error::Problem)),
+#[utoipa::path(post, path = "/v1/licenses/{id}/resume", tag = "licenses", params(RecordId), request_body = ReasonRequest,
+    responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn resume(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    path: web::Path<u64>,
-    body: crate::json::Json<ReasonRequest>,
+    id: RecordId,
+    body: crate::http::json::Json<ReasonRequest>,
 ) -> Result<HttpResponse, ApiError> {
     set_status(
-        state,
+        db,
         caller,
         req,
-        path,
+        id,
         body.into_inner().reason,
         LicenseStatus::Active,
     )
@@ -613,22 +430,21 @@ pub struct HistoryEntry {
 }
 
 /// Every change to a license: who, when, before and after.
-#[utoipa::path(get, path = "/v1/licenses/{id}/history", tag = "licenses", params(("id" = u64, Path)),
-    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = crate::error::Problem)),
+#[utoipa::path(get, path = "/v1/licenses/{id}/history", tag = "licenses", params(RecordId),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn history(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let scope = caller.scope();
-    let entries = state
-        .db
+    let entries = db
         .read(move |conn| {
             store::find(conn, id, scope)?;
-            Ok(audit::list(conn, Some("license"), Some(id), 0, 10_000)?)
+            Ok::<_, ApiError>(audit::list(conn, Some("license"), Some(id), 0, 10_000)?)
         })
         .await?;
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
@@ -647,77 +463,48 @@ pub async fn history(
 
 /// Deletes a license (softly: it stops counting, stays in the audit log, and an admin can
 /// restore it).
-#[utoipa::path(delete, path = "/v1/licenses/{id}", tag = "licenses", params(("id" = u64, Path)),
-    responses((status = 204), (status = 404, body = crate::error::Problem)),
+#[utoipa::path(delete, path = "/v1/licenses/{id}", tag = "licenses", params(RecordId),
+    responses((status = 204), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn remove(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let id = id(*path)?;
-    state
-        .db
-        .write(move |conn| {
-            let before = store::find(conn, id, Scope::All)?;
-            store::set_deleted(conn, id, Some(crate::types::now()))?;
-            audit::record(
-                conn,
-                Actor::Caller(&caller),
-                "delete",
-                "license",
-                Some(id),
-                Some(&LicenseView::from(&before)),
-                None::<&()>,
-            )?;
-            Ok(())
-        })
+    let id = id.get();
+    let actor = caller.actor();
+    db.write(move |conn| soft_delete::delete::<Licenses>(conn, &actor, id))
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(crate::http::soft_delete::deleted())
 }
 
 /// Restores a deleted license (admin), unless it would now overlap an exclusive one.
-#[utoipa::path(post, path = "/v1/licenses/{id}/restore", tag = "licenses", params(("id" = u64, Path)),
-    responses((status = 200, body = LicenseView), (status = 404, body = crate::error::Problem),
-              (status = 409, body = crate::error::Problem)),
+#[utoipa::path(post, path = "/v1/licenses/{id}/restore", tag = "licenses", params(RecordId),
+    responses((status = 200, body = LicenseView), (status = 404, body = crate::http::problem::Problem),
+              (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn restore(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
-    let id = id(*path)?;
-    let row = state
-        .db
-        .write(move |conn| {
-            let deleted = store::find_any(conn, id)?;
-            check_exclusivity(conn, &deleted.draft()?, id)?;
-            store::set_deleted(conn, id, None)?;
-            let after = store::find(conn, id, Scope::All)?;
-            audit::record(
-                conn,
-                Actor::Caller(&caller),
-                "restore",
-                "license",
-                Some(id),
-                None::<&()>,
-                Some(&LicenseView::from(&after)),
-            )?;
-            Ok(after)
-        })
+    let id = id.get();
+    let actor = caller.actor();
+    let row = db
+        .write(move |conn| soft_delete::restore::<Licenses>(conn, &actor, id))
         .await?;
-    Ok(with_etag(
-        HttpResponse::Ok().json(LicenseView::from(&row)),
-        &row,
+    Ok(crate::http::soft_delete::restored(
+        &LicenseView::from(&row),
+        Some(row.version),
     ))
 }
 
 /// The license list as CSV, every page, streamed.
 fn csv(db: crate::db::Db, scope: Scope, filter: LicenseFilter) -> HttpResponse {
-    use crate::csv_export::opt;
-    crate::csv_export::stream(
+    use crate::http::csv::opt;
+    crate::http::csv::stream(
         db,
         "licenses",
         csv_import::EXPORTED,

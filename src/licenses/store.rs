@@ -8,9 +8,8 @@ use diesel::prelude::*;
 use super::rules::{Coverage, DateWindow, LicenseStatus, PublishedRange, Terms, Territories};
 use super::LicenseDraft;
 use crate::auth::Scope;
-use crate::db::{last_insert_id, DbConnection};
-use crate::error::ApiError;
-use crate::schema::{articles, licenses, reprints};
+use crate::db::schema::{articles, licenses, reprints};
+use crate::db::{last_insert_id, DbConnection, StoreError};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = licenses)]
@@ -41,17 +40,15 @@ pub struct LicenseRow {
     pub deleted_at: Option<NaiveDateTime>,
 }
 
-fn corrupt(id: i64, what: &str, err: String) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!(
-        "license {id} has an unreadable {what}: {err}"
-    ))
+fn corrupt(id: i64, what: &str, err: String) -> StoreError {
+    StoreError::corrupt(format!("license {id} has an unreadable {what}: {err}"))
 }
 
 fn parse_list<T: std::str::FromStr<Err = String>>(
     id: i64,
     what: &str,
     stored: &str,
-) -> Result<Vec<T>, ApiError> {
+) -> Result<Vec<T>, StoreError> {
     stored
         .split(',')
         .filter(|s| !s.is_empty())
@@ -61,7 +58,7 @@ fn parse_list<T: std::str::FromStr<Err = String>>(
 
 impl LicenseRow {
     /// The stored terms, as the rules and the draft need them.
-    pub fn draft(&self) -> Result<LicenseDraft, ApiError> {
+    pub fn draft(&self) -> Result<LicenseDraft, StoreError> {
         let coverage = match (self.scope.as_str(), self.article_id) {
             ("article", Some(article)) => Coverage::Article(article),
             _ => Coverage::Feed(PublishedRange {
@@ -97,12 +94,8 @@ impl LicenseRow {
         })
     }
 
-    pub fn terms(&self) -> Result<Terms, ApiError> {
+    pub fn terms(&self) -> Result<Terms, StoreError> {
         Ok(self.draft()?.terms(self.id))
-    }
-
-    pub fn etag(&self) -> String {
-        format!("\"{}\"", self.version)
     }
 }
 
@@ -375,10 +368,18 @@ pub fn set_deleted(
     id: i64,
     deleted_at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
-    diesel::update(licenses::table.find(id))
-        .set((
-            licenses::deleted_at.eq(deleted_at),
-            licenses::updated_at.eq(crate::types::now()),
-        ))
-        .execute(conn)
+    // Only a live record is deleted, only a deleted one restored: 0 rows tells the caller.
+    let changes = (
+        licenses::deleted_at.eq(deleted_at),
+        licenses::updated_at.eq(crate::types::now()),
+    );
+    let target = licenses::table.find(id);
+    match deleted_at {
+        Some(_) => diesel::update(target.filter(licenses::deleted_at.is_null()))
+            .set(changes)
+            .execute(conn),
+        None => diesel::update(target.filter(licenses::deleted_at.is_not_null()))
+            .set(changes)
+            .execute(conn),
+    }
 }

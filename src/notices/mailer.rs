@@ -1,15 +1,13 @@
 //! Sending email: SMTP in production, a file outbox (`.eml` files) as the embedded default. One
 //! small interface, so the notice pass does not care which.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
 use lettre::message::{header, Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use secrecy::ExposeSecret;
-
-use crate::config::Config;
+use secrecy::{ExposeSecret, SecretString};
 
 /// Why a message did not go out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,8 +40,8 @@ pub struct Outgoing {
 impl Mailer {
     /// SMTP from `RIGHTSDESK_SMTP_URL` (`smtp://host:port`, `smtps://user:pass@host`,
     /// `?tls=required` for STARTTLS), or `.eml` files in `DATA_DIR/outbox/`.
-    pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
-        match &config.smtp_url {
+    pub fn new(smtp_url: Option<&SecretString>, data_dir: &Path) -> anyhow::Result<Mailer> {
+        match smtp_url {
             Some(url) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .map_err(|e| {
@@ -54,7 +52,7 @@ impl Mailer {
                 Ok(Mailer::Smtp(transport))
             }
             None => {
-                let dir = config.data_dir.join("outbox");
+                let dir = data_dir.join("outbox");
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("creating the mail outbox {}", dir.display()))?;
                 Ok(Mailer::Outbox(

@@ -12,12 +12,11 @@ use sha2::{Digest as _, Sha256};
 use super::mailer::{MailError, Mailer, Outgoing};
 use super::store::{self, NewNotice, NoticeRow, Outcome, PlanLicense};
 use super::{backoff, due_lead, end_dates_in_view, render_digest, DigestItem, Lead, NoticeStatus};
-use crate::config::Config;
+use crate::db::schema::{articles, outlets, reprints};
 use crate::db::{Db, DbConnection};
-use crate::error::ApiError;
+use crate::http::problem::ApiError;
 use crate::licenses::rules::{Action, LicenseStatus};
 use crate::licenses::store::LicenseRow;
-use crate::schema::{articles, outlets, reprints};
 
 pub const EXPIRY: &str = "expiry";
 pub const TAKEDOWN: &str = "takedown";
@@ -34,15 +33,31 @@ pub struct NoticeSettings {
 }
 
 impl NoticeSettings {
-    pub fn from_config(config: &Config) -> NoticeSettings {
+    /// The settings with the configured lead times and addresses; retries, lease and batch size
+    /// at their defaults.
+    pub fn new(leads: Vec<u32>, desk_email: Option<String>, mail_from: String) -> NoticeSettings {
         NoticeSettings {
-            leads: config.notice_leads.0.clone(),
-            desk_email: config.desk_email.as_ref().map(|e| e.as_str().to_string()),
-            mail_from: config.mail_from.as_str().to_string(),
+            leads,
+            desk_email,
+            mail_from,
             max_attempts: 6,
             lease: chrono::Duration::minutes(5),
             batch: 500,
         }
+    }
+}
+
+/// Raised at shutdown: a running pass stops between two emails.
+#[derive(Debug, Clone, Default)]
+pub struct Stopping(pub std::sync::Arc<AtomicBool>);
+
+impl Stopping {
+    pub fn raise(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_raised(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
     }
 }
 
@@ -259,8 +274,8 @@ struct Context {
 
 fn load_context(conn: &mut DbConnection, notices: &[NoticeRow]) -> QueryResult<Context> {
     let ids: Vec<i64> = notices.iter().map(|n| n.license_id).collect();
-    let licenses: HashMap<i64, LicenseRow> = crate::schema::licenses::table
-        .filter(crate::schema::licenses::id.eq_any(&ids))
+    let licenses: HashMap<i64, LicenseRow> = crate::db::schema::licenses::table
+        .filter(crate::db::schema::licenses::id.eq_any(&ids))
         .select(LicenseRow::as_select())
         .load(conn)?
         .into_iter()
@@ -357,7 +372,7 @@ pub async fn run_pass(
     settings: &NoticeSettings,
     today: NaiveDate,
     dry_run: bool,
-    stop: &AtomicBool,
+    stop: &Stopping,
 ) -> Result<PassReport, ApiError> {
     let now = crate::types::now();
     let mut report = PassReport {
@@ -397,7 +412,7 @@ pub async fn run_pass(
                 created_at: now,
                 updated_at: now,
             }));
-            Ok((planned.len(), due, plan_time))
+            Ok::<_, ApiError>((planned.len(), due, plan_time))
         })
         .await?
     } else {
@@ -407,7 +422,7 @@ pub async fn run_pass(
             let plan_time = started.elapsed();
             let planned = store::insert_new(conn, &due_now)?;
             let claimed = store::claim(conn, &claim_token, now, now + s.lease, s.batch)?;
-            Ok((planned, claimed, plan_time))
+            Ok::<_, ApiError>((planned, claimed, plan_time))
         })
         .await?
     };
@@ -419,7 +434,7 @@ pub async fn run_pass(
 
     let for_context = claimed.clone();
     let ctx = db
-        .read(move |conn| Ok(load_context(conn, &for_context)?))
+        .read(move |conn| Ok::<_, ApiError>(load_context(conn, &for_context)?))
         .await?;
 
     // Drop the notices whose license changed since they were planned.
@@ -438,7 +453,7 @@ pub async fn run_pass(
             for (id, reason) in dropped {
                 store::record(conn, &[id], &t, now, &Outcome::Suppressed { reason })?;
             }
-            Ok(())
+            Ok::<_, ApiError>(())
         })
         .await?;
     }
@@ -452,7 +467,7 @@ pub async fn run_pass(
             .push(notice);
     }
     for (recipient, notices) in by_recipient {
-        if stop.load(Ordering::SeqCst) {
+        if stop.is_raised() {
             break;
         }
         let items: Vec<DigestItem> = notices
@@ -510,7 +525,7 @@ pub async fn run_pass(
         };
         let t = token.clone();
         db.write(move |conn| {
-            Ok(store::record(
+            Ok::<_, ApiError>(store::record(
                 conn,
                 &ids,
                 &t,

@@ -1,19 +1,26 @@
 //! `/v1/notices`: the outbox, a pass on demand, and a test email.
 
-use std::sync::atomic::AtomicBool;
-
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::mailer::Outgoing;
-use super::pass::{run_pass, PassReport};
+use super::mailer::{Mailer, Outgoing};
+use super::pass::{run_pass, NoticeSettings, PassReport, Stopping};
 use super::store::{self, NoticeFilter, NoticeRow};
 use crate::auth::{Caller, Permission, Scope};
-use crate::error::ApiError;
-use crate::pagination::{PageParams, Paged};
-use crate::startup::AppState;
-use crate::types::{rfc3339, Email, Fields};
+use crate::db::Db;
+use crate::http::fields::Fields;
+use crate::http::pagination::{PageParams, Paged};
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
+use crate::types::{rfc3339, Email};
+
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/notices").get(list));
+    t.mount(at("/v1/notices/run").post(run));
+    t.mount(at("/v1/notices/test-email").post(test_email));
+}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NoticeView {
@@ -67,10 +74,10 @@ pub struct NoticeQuery {
 
 /// The notice outbox (a partner sees the notices of its own licenses).
 #[utoipa::path(get, path = "/v1/notices", tag = "notices", params(NoticeQuery, PageParams),
-    responses((status = 200, body = Paged<NoticeView>), (status = 400, body = crate::error::Problem)),
+    responses((status = 200, body = Paged<NoticeView>), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: actix_web::HttpRequest,
     query: web::Query<NoticeQuery>,
@@ -84,18 +91,17 @@ pub async fn list(
         status: f.parse("status", q.status.as_deref()),
         license: q.license_id,
     };
-    f.finish(()).map_err(crate::routes::query_problem)?;
+    f.finish(()).map_err(crate::http::query_problem)?;
     let licensee = match caller.scope() {
         Scope::All => None,
         Scope::Outlet(own) => Some(own),
     };
-    if crate::csv_export::wanted(&req) {
-        return Ok(csv(state.db.clone(), licensee, filter));
+    if crate::http::csv::wanted(&req) {
+        return Ok(csv(db.get_ref().clone(), licensee, filter));
     }
-    let rows = state
-        .db
+    let rows = db
         .read(move |conn| {
-            Ok(store::list(
+            Ok::<_, ApiError>(store::list(
                 conn,
                 licensee,
                 &filter,
@@ -118,10 +124,13 @@ pub struct RunQuery {
 
 /// Runs one notice pass now: plan, claim, send, record.
 #[utoipa::path(post, path = "/v1/notices/run", tag = "notices", params(RunQuery),
-    responses((status = 200, body = PassReport), (status = 400, body = crate::error::Problem)),
+    responses((status = 200, body = PassReport), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn run(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
+    mailer: web::Data<Mailer>,
+    settings: web::Data<NoticeSettings>,
+    stopping: web::Data<Stopping>,
     caller: Caller,
     query: web::Query<RunQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -130,14 +139,14 @@ pub async fn run(
     let today = f
         .date("today", query.today.as_deref())
         .unwrap_or_else(crate::types::today);
-    f.finish(()).map_err(crate::routes::query_problem)?;
+    f.finish(()).map_err(crate::http::query_problem)?;
     let report = run_pass(
-        &state.db,
-        &state.mailer,
-        &state.notice_settings,
+        &db,
+        &mailer,
+        &settings,
         today,
         query.dry_run.unwrap_or(false),
-        &state.stopping,
+        &stopping,
     )
     .await?;
     Ok(HttpResponse::Ok().json(report))
@@ -160,13 +169,14 @@ pub struct TestEmailAnswer {
 /// Sends a test message, so an operator can check the mail set-up (admin). A failure answers 503
 /// with the mail server's words.
 #[utoipa::path(post, path = "/v1/notices/test-email", tag = "notices", request_body = TestEmailRequest,
-    responses((status = 200, body = TestEmailAnswer), (status = 422, body = crate::error::Problem),
-              (status = 503, body = crate::error::Problem)),
+    responses((status = 200, body = TestEmailAnswer), (status = 422, body = crate::http::problem::Problem),
+              (status = 503, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn test_email(
-    state: web::Data<AppState>,
+    mailer: web::Data<Mailer>,
+    settings: web::Data<NoticeSettings>,
     caller: Caller,
-    body: crate::json::Json<TestEmailRequest>,
+    body: crate::http::json::Json<TestEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let mut f = Fields::new();
@@ -175,7 +185,7 @@ pub async fn test_email(
     let to = to.ok_or_else(|| ApiError::validation("to", "an email address"))?;
     let message_id = format!("<test-{}@rightsdesk>", uuid::Uuid::new_v4().simple());
     let mail = Outgoing {
-        from: state.notice_settings.mail_from.clone(),
+        from: settings.mail_from.clone(),
         to: to.as_str().to_string(),
         subject: "[rightsdesk] Test message".into(),
         text: "This is a test message from rightsdesk. Notices will reach you this way.\n".into(),
@@ -183,26 +193,21 @@ pub async fn test_email(
             .into(),
         message_id: message_id.clone(),
     };
-    state.mailer.send(&mail).await.map_err(|e| {
+    mailer.send(&mail).await.map_err(|e| {
         ApiError::Unavailable(anyhow::anyhow!(
             "the mail server refused the test message: {e}"
         ))
     })?;
     Ok(HttpResponse::Ok().json(TestEmailAnswer {
         sent: true,
-        transport: state.mailer.describe(),
+        transport: mailer.describe(),
         message_id,
     }))
 }
 
-/// A flag that is never raised, for passes run outside the worker.
-pub fn never() -> AtomicBool {
-    AtomicBool::new(false)
-}
-
 /// The outbox as CSV, every page, streamed.
 fn csv(db: crate::db::Db, licensee: Option<i64>, filter: NoticeFilter) -> HttpResponse {
-    use crate::csv_export::opt;
+    use crate::http::csv::opt;
     const HEADER: &[&str] = &[
         "id",
         "license_id",
@@ -218,7 +223,7 @@ fn csv(db: crate::db::Db, licensee: Option<i64>, filter: NoticeFilter) -> HttpRe
         "message_id",
         "created_at",
     ];
-    crate::csv_export::stream(
+    crate::http::csv::stream(
         db,
         "notices",
         HEADER,

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::NoticeStatus;
+use crate::db::schema::{licenses, notices};
 use crate::db::DbConnection;
 use crate::licenses::rules::LicenseStatus;
-use crate::schema::{licenses, notices};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = notices)]

@@ -4,39 +4,52 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::store;
+use super::Outlets;
 use super::{NewOutletRequest, OutletPatch, OutletView};
-use crate::audit::{self, Actor};
+use crate::audit::{self, soft_delete, Action, Change, Entity};
 use crate::auth::{Caller, Permission, Scope};
-use crate::error::ApiError;
-use crate::pagination::{PageParams, Paged};
-use crate::routes::{created, id};
-use crate::startup::AppState;
+use crate::db::Db;
+use crate::http::pagination::{PageParams, Paged};
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
+use crate::http::{created, RecordId};
+
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/outlets").post(create).get(list));
+    t.mount(
+        at("/v1/outlets/{id}")
+            .get(read)
+            .patch(update)
+            .delete(remove),
+    );
+    t.mount(at("/v1/outlets/{id}/restore").post(restore));
+}
 
 /// Creates an outlet.
 #[utoipa::path(post, path = "/v1/outlets", tag = "outlets", request_body = NewOutletRequest,
-    responses((status = 201, body = OutletView), (status = 422, body = crate::error::Problem)),
+    responses((status = 201, body = OutletView), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    body: crate::json::Json<NewOutletRequest>,
+    body: crate::http::json::Json<NewOutletRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let draft = body.into_inner().parse()?;
-    let row = state
-        .db
+    let row = db
         .write(move |conn| {
             let row = store::insert(conn, &draft)?;
             audit::record(
                 conn,
-                Actor::Caller(&caller),
-                "create",
-                "outlet",
-                Some(row.id),
-                None::<&()>,
-                Some(&OutletView::from(&row)),
+                Change::created(
+                    &caller.actor(),
+                    Entity::Outlet,
+                    row.id,
+                    &OutletView::from(&row),
+                ),
             )?;
-            Ok(row)
+            Ok::<_, ApiError>(row)
         })
         .await?;
     Ok(created(
@@ -55,19 +68,18 @@ pub struct OutletFilter {
 #[utoipa::path(get, path = "/v1/outlets", tag = "outlets", params(OutletFilter, PageParams),
     responses((status = 200, body = Paged<OutletView>)), security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     filter: web::Query<OutletFilter>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let page = page.parse()?;
-    let q = crate::routes::search_text(filter.into_inner().q)?;
+    let q = crate::http::search_text(filter.into_inner().q)?;
     let scope = caller.scope();
-    let rows = state
-        .db
+    let rows = db
         .read(move |conn| {
-            Ok(store::list(
+            Ok::<_, ApiError>(store::list(
                 conn,
                 scope,
                 q.as_deref(),
@@ -80,116 +92,93 @@ pub async fn list(
 }
 
 /// One outlet.
-#[utoipa::path(get, path = "/v1/outlets/{id}", tag = "outlets", params(("id" = u64, Path)),
-    responses((status = 200, body = OutletView), (status = 404, body = crate::error::Problem)),
+#[utoipa::path(get, path = "/v1/outlets/{id}", tag = "outlets", params(RecordId),
+    responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let scope = caller.scope();
-    let row = state
-        .db
-        .read(move |conn| Ok(store::find(conn, id, scope)?))
+    let row = db
+        .read(move |conn| Ok::<_, ApiError>(store::find(conn, id, scope)?))
         .await?;
     Ok(HttpResponse::Ok().json(OutletView::from(&row)))
 }
 
 /// Changes an outlet; `null` clears an optional field.
-#[utoipa::path(patch, path = "/v1/outlets/{id}", tag = "outlets", params(("id" = u64, Path)), request_body = OutletPatch,
-    responses((status = 200, body = OutletView), (status = 404, body = crate::error::Problem),
-              (status = 422, body = crate::error::Problem)),
+#[utoipa::path(patch, path = "/v1/outlets/{id}", tag = "outlets", params(RecordId), request_body = OutletPatch,
+    responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn update(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
-    body: crate::json::Json<OutletPatch>,
+    id: RecordId,
+    body: crate::http::json::Json<OutletPatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let patch = body.into_inner();
-    let row = state
-        .db
+    let row = db
         .write(move |conn| {
             let before = store::find(conn, id, Scope::All)?;
             let draft = patch.apply(&before)?;
             let after = store::update(conn, id, &draft)?;
             audit::record(
                 conn,
-                Actor::Caller(&caller),
-                "update",
-                "outlet",
-                Some(id),
-                Some(&OutletView::from(&before)),
-                Some(&OutletView::from(&after)),
+                Change::changed(
+                    &caller.actor(),
+                    Action::Update,
+                    Entity::Outlet,
+                    id,
+                    &OutletView::from(&before),
+                    &OutletView::from(&after),
+                ),
             )?;
-            Ok(after)
+            Ok::<_, ApiError>(after)
         })
         .await?;
     Ok(HttpResponse::Ok().json(OutletView::from(&row)))
 }
 
 /// Deletes an outlet (softly: an admin can restore it). Refused while licenses or articles refer to it.
-#[utoipa::path(delete, path = "/v1/outlets/{id}", tag = "outlets", params(("id" = u64, Path)),
-    responses((status = 204), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
+#[utoipa::path(delete, path = "/v1/outlets/{id}", tag = "outlets", params(RecordId),
+    responses((status = 204), (status = 404, body = crate::http::problem::Problem), (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn remove(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
-    let id = id(*path)?;
-    state
-        .db
-        .write(move |conn| {
-            let before = store::find(conn, id, Scope::All)?;
-            let (license_count, article_count) = store::references(conn, id)?;
-            if license_count + article_count > 0 {
-                return Err(ApiError::Conflict(format!(
-                    "outlet {id} is still referred to by {license_count} license(s) and {article_count} article(s)"
-                )));
-            }
-            store::set_deleted(conn, id, Some(crate::types::now()))?;
-            audit::record(conn, Actor::Caller(&caller), "delete", "outlet", Some(id), Some(&OutletView::from(&before)), None::<&()>)?;
-            Ok(())
-        })
+    let id = id.get();
+    let actor = caller.actor();
+    db.write(move |conn| soft_delete::delete::<Outlets>(conn, &actor, id))
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(crate::http::soft_delete::deleted())
 }
 
 /// Restores a deleted outlet (admin).
-#[utoipa::path(post, path = "/v1/outlets/{id}/restore", tag = "outlets", params(("id" = u64, Path)),
-    responses((status = 200, body = OutletView), (status = 404, body = crate::error::Problem)),
+#[utoipa::path(post, path = "/v1/outlets/{id}/restore", tag = "outlets", params(RecordId),
+    responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn restore(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
-    let id = id(*path)?;
-    let row = state
-        .db
-        .write(move |conn| {
-            store::find_any(conn, id)?;
-            store::set_deleted(conn, id, None)?;
-            let after = store::find(conn, id, Scope::All)?;
-            audit::record(
-                conn,
-                Actor::Caller(&caller),
-                "restore",
-                "outlet",
-                Some(id),
-                None::<&()>,
-                Some(&OutletView::from(&after)),
-            )?;
-            Ok(after)
-        })
+    let id = id.get();
+    let actor = caller.actor();
+    let row = db
+        .write(move |conn| soft_delete::restore::<Outlets>(conn, &actor, id))
         .await?;
-    Ok(HttpResponse::Ok().json(OutletView::from(&row)))
+    Ok(crate::http::soft_delete::restored(
+        &OutletView::from(&row),
+        None,
+    ))
 }

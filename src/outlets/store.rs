@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use super::OutletDraft;
 use crate::auth::Scope;
+use crate::db::schema::{articles, licenses, outlets};
 use crate::db::{last_insert_id, DbConnection};
-use crate::schema::{articles, licenses, outlets};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outlets)]
@@ -96,6 +96,16 @@ pub fn find(conn: &mut DbConnection, id: i64, scope: Scope) -> QueryResult<Outle
         .first(conn)
 }
 
+/// Whether a live outlet has this id. An outage is an error, never "no".
+pub fn exists(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        outlets::table
+            .filter(outlets::id.eq(id))
+            .filter(outlets::deleted_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
 /// Any outlet, deleted or not (for admins restoring).
 pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<OutletRow> {
     outlets::table
@@ -123,8 +133,8 @@ pub fn list(
     }
     if let Some(q) = name_contains {
         query = query.filter(
-            crate::routes::lower(outlets::name)
-                .like(crate::routes::like_pattern(q))
+            crate::db::sql::lower(outlets::name)
+                .like(crate::db::sql::like_pattern(q))
                 .escape('\\'),
         );
     }
@@ -162,10 +172,18 @@ pub fn set_deleted(
     id: i64,
     deleted_at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
-    diesel::update(outlets::table.find(id))
-        .set((
-            outlets::deleted_at.eq(deleted_at),
-            outlets::updated_at.eq(crate::types::now()),
-        ))
-        .execute(conn)
+    // Only a live record is deleted, only a deleted one restored: 0 rows tells the caller.
+    let changes = (
+        outlets::deleted_at.eq(deleted_at),
+        outlets::updated_at.eq(crate::types::now()),
+    );
+    let target = outlets::table.find(id);
+    match deleted_at {
+        Some(_) => diesel::update(target.filter(outlets::deleted_at.is_null()))
+            .set(changes)
+            .execute(conn),
+        None => diesel::update(target.filter(outlets::deleted_at.is_not_null()))
+            .set(changes)
+            .execute(conn),
+    }
 }

@@ -7,9 +7,10 @@ pub mod store;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::http::fields::Fields;
+use crate::http::problem::ApiError;
 use crate::licenses::rules::{Action, Medium, Reason};
-use crate::types::{rfc3339, Country, Fields, WebUrl};
+use crate::types::{rfc3339, Country, WebUrl};
 use store::ReprintRow;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

@@ -5,24 +5,31 @@ use serde::Deserialize;
 
 use super::store::{self, ReprintFilter};
 use super::{Compliance, NewReprintRequest, ReprintView};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Change, Entity};
 use crate::auth::{Caller, Permission, Scope};
-use crate::error::ApiError;
+use crate::db::Db;
+use crate::http::fields::Fields;
+use crate::http::pagination::{PageParams, Paged};
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
+use crate::http::{created, RecordId};
 use crate::licenses::rules::{self, Reason, Use};
-use crate::pagination::{PageParams, Paged};
-use crate::routes::{created, id};
-use crate::startup::AppState;
-use crate::types::Fields;
+
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/reprints").post(create).get(list));
+    t.mount(at("/v1/reprints/{id}").get(read));
+}
 
 /// Records a reprint and its verdict: covered by a license, or uncovered and why.
 #[utoipa::path(post, path = "/v1/reprints", tag = "reprints", request_body = NewReprintRequest,
-    responses((status = 201, body = ReprintView), (status = 404, body = crate::error::Problem),
-              (status = 422, body = crate::error::Problem)),
+    responses((status = 201, body = ReprintView), (status = 404, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    body: crate::json::Json<NewReprintRequest>,
+    body: crate::http::json::Json<NewReprintRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::RecordReprints)?;
     let draft = body.into_inner().parse()?;
@@ -32,10 +39,9 @@ pub async fn create(
             return Err(ApiError::NotFound);
         }
     }
-    let row = state
-        .db
+    let row = db
         .write(move |conn| {
-            if crate::outlets::store::find(conn, draft.outlet_id, Scope::All).is_err() {
+            if !crate::outlets::store::exists(conn, draft.outlet_id)? {
                 return Err(ApiError::validation(
                     "outlet_id",
                     format!("there is no outlet {}", draft.outlet_id),
@@ -81,12 +87,12 @@ pub async fn create(
             let row = store::insert(conn, &draft, compliance, license_id, &reasons)?;
             audit::record(
                 conn,
-                Actor::Caller(&caller),
-                "create",
-                "reprint",
-                Some(row.id),
-                None::<&()>,
-                Some(&ReprintView::from(&row)),
+                Change::created(
+                    &caller.actor(),
+                    Entity::Reprint,
+                    row.id,
+                    &ReprintView::from(&row),
+                ),
             )?;
             Ok(row)
         })
@@ -115,10 +121,10 @@ pub struct ReprintQuery {
 
 /// Lists reprints (a partner sees its own).
 #[utoipa::path(get, path = "/v1/reprints", tag = "reprints", params(ReprintQuery, PageParams),
-    responses((status = 200, body = Paged<ReprintView>), (status = 400, body = crate::error::Problem)),
+    responses((status = 200, body = Paged<ReprintView>), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     req: actix_web::HttpRequest,
     query: web::Query<ReprintQuery>,
@@ -136,15 +142,14 @@ pub async fn list(
         from: f.date("from", q.from.as_deref()),
         to: f.date("to", q.to.as_deref()),
     };
-    f.finish(()).map_err(crate::routes::query_problem)?;
+    f.finish(()).map_err(crate::http::query_problem)?;
     let scope = caller.scope();
-    if crate::csv_export::wanted(&req) {
-        return Ok(csv(state.db.clone(), scope, filter));
+    if crate::http::csv::wanted(&req) {
+        return Ok(csv(db.get_ref().clone(), scope, filter));
     }
-    let rows = state
-        .db
+    let rows = db
         .read(move |conn| {
-            Ok(store::list(
+            Ok::<_, ApiError>(store::list(
                 conn,
                 scope,
                 &filter,
@@ -157,27 +162,26 @@ pub async fn list(
 }
 
 /// One reprint.
-#[utoipa::path(get, path = "/v1/reprints/{id}", tag = "reprints", params(("id" = u64, Path)),
-    responses((status = 200, body = ReprintView), (status = 404, body = crate::error::Problem)),
+#[utoipa::path(get, path = "/v1/reprints/{id}", tag = "reprints", params(RecordId),
+    responses((status = 200, body = ReprintView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
-    path: web::Path<u64>,
+    id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
-    let id = id(*path)?;
+    let id = id.get();
     let scope = caller.scope();
-    let row = state
-        .db
-        .read(move |conn| Ok(store::find(conn, id, scope)?))
+    let row = db
+        .read(move |conn| Ok::<_, ApiError>(store::find(conn, id, scope)?))
         .await?;
     Ok(HttpResponse::Ok().json(ReprintView::from(&row)))
 }
 
 /// The reprint list as CSV, every page, streamed: the desk's list of violations in a spreadsheet.
 fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
-    use crate::csv_export::opt;
+    use crate::http::csv::opt;
     const HEADER: &[&str] = &[
         "id",
         "article_id",
@@ -192,7 +196,7 @@ fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
         "reasons",
         "created_at",
     ];
-    crate::csv_export::stream(
+    crate::http::csv::stream(
         db,
         "reprints",
         HEADER,

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 
 use super::{Compliance, ReprintDraft};
 use crate::auth::Scope;
+use crate::db::schema::reprints;
 use crate::db::{last_insert_id, DbConnection};
 use crate::licenses::rules::Reason;
-use crate::schema::reprints;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = reprints)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::articles::store::ArticleRow;
 use crate::db::DbConnection;
-use crate::error::ApiError;
+use crate::http::problem::ApiError;
 use crate::licenses::rules::{self, ArticleFacts, Reason, Terms, Use};
 use crate::licenses::store::{self as license_store, LicenseRow};
 

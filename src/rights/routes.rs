@@ -6,10 +6,17 @@ use serde::{Deserialize, Serialize};
 
 use super::{evaluate, Considered};
 use crate::auth::{Caller, Permission, Scope};
-use crate::error::ApiError;
+use crate::db::Db;
+use crate::http::fields::Fields;
+use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
 use crate::licenses::rules::{Action, Medium, Reason, Use};
-use crate::startup::AppState;
-use crate::types::{Country, Fields};
+use crate::types::Country;
+
+/// The endpoints of this feature.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/rights/check").get(check));
+}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct CheckQuery {
@@ -68,11 +75,11 @@ fn required_id(f: &mut Fields, field: &str, raw: Option<&str>) -> i64 {
 
 /// May an outlet do this with this article? Names the license that allows it, or every reason why not.
 #[utoipa::path(get, path = "/v1/rights/check", tag = "rights", params(CheckQuery),
-    responses((status = 200, body = CheckAnswer), (status = 400, body = crate::error::Problem),
-              (status = 404, body = crate::error::Problem)),
+    responses((status = 200, body = CheckAnswer), (status = 400, body = crate::http::problem::Problem),
+              (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn check(
-    state: web::Data<AppState>,
+    db: web::Data<Db>,
     caller: Caller,
     query: web::Query<CheckQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -91,7 +98,7 @@ pub async fn check(
         .parse::<Medium>("medium", q.medium.as_deref())
         .unwrap_or(Medium::Web);
     let territory = f.parse::<Country>("territory", q.territory.as_deref());
-    f.finish(()).map_err(crate::routes::query_problem)?;
+    f.finish(()).map_err(crate::http::query_problem)?;
     let scope = caller.scope();
     if let Scope::Outlet(own) = scope {
         if own != outlet_id {
@@ -99,8 +106,7 @@ pub async fn check(
         }
     }
     let wanted = Use::new(action, medium, territory, on, crate::types::now());
-    let (_article, verdict) = state
-        .db
+    let (_article, verdict) = db
         .read_point(move |conn| evaluate(conn, outlet_id, article_id, &wanted))
         .await?
         .ok_or(ApiError::NotFound)?;

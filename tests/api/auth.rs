@@ -556,7 +556,7 @@ both_backends! {
 }
 
 fn stored_hash(app: &TestApp, email: &str) -> String {
-    let mut conn = app.state.db.get().unwrap();
+    let mut conn = app.db.get().unwrap();
     rightsdesk::auth::store::find_user_by_email(&mut conn, email)
         .unwrap()
         .unwrap()

@@ -5,8 +5,8 @@
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use reqwest::{Method, StatusCode};
-use rightsdesk::config::Config;
-use rightsdesk::startup::Application;
+use rightsdesk::app::config::Config;
+use rightsdesk::app::server::Application;
 use serde_json::{json, Value};
 
 pub const ADMIN_EMAIL: &str = "admin@rightsdesk.test";
@@ -115,7 +115,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub admin_token: String,
     pub data_dir: tempfile::TempDir,
-    pub state: actix_web::web::Data<rightsdesk::startup::AppState>,
+    /// The database the app serves from (for counting rows and seeding).
+    pub db: actix_web::web::Data<rightsdesk::db::Db>,
     pub pg: Option<PgDatabase>,
     pub database_url: String,
     /// A data folder to keep alive with this app (of an instance it replaced).
@@ -198,7 +199,7 @@ impl TestApp {
         pg: Option<PgDatabase>,
     ) -> TestApp {
         if std::env::var("RIGHTSDESK_TEST_LOG").is_ok() {
-            rightsdesk::telemetry::init("text");
+            rightsdesk::app::telemetry::init("text");
         }
         let database_url = match &config.database_url {
             rightsdesk::db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
@@ -206,7 +207,7 @@ impl TestApp {
         };
         let app = Application::build(config).await.expect("building the app");
         let port = app.port();
-        let state = app.state();
+        let db = app.parts().db.clone();
         tokio::spawn(app.run_until_stopped());
         let mut test_app = TestApp {
             address: format!("http://127.0.0.1:{port}"),
@@ -218,7 +219,7 @@ impl TestApp {
                 .expect("client"),
             admin_token: String::new(),
             data_dir,
-            state,
+            db,
             pg,
             database_url,
             keep_alive: Vec::new(),
@@ -358,7 +359,7 @@ impl TestApp {
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        let mut conn = self.state.db.get().expect("connection");
+        let mut conn = self.db.get().expect("connection");
         let rows: Vec<Count> = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
             .load(&mut *conn)
             .expect("count");

@@ -337,13 +337,13 @@ both_backends! {
 
 both_backends! {
     async fn the_csv_export_streams_past_one_chunk(app) {
-        let plan = rightsdesk::seed::SeedPlan {
+        let plan = rightsdesk::app::seed::SeedPlan {
             outlets: 20, articles: 100, licenses: 2_500, reprints: 0, seed: 7, expiring_share: 0.01,
             today: chrono::Utc::now().date_naive(),
         };
         {
-            let mut conn = app.state.db.get().unwrap();
-            rightsdesk::seed::seed(&mut conn, &plan, &|_| {}).unwrap();
+            let mut conn = app.db.get().unwrap();
+            rightsdesk::app::seed::seed(&mut conn, &plan, &|_| {}).unwrap();
         }
         let r = app.client.get(format!("{}/v1/licenses", app.address)).bearer_auth(&app.admin_token)
             .header("Accept", "text/csv").send().await.unwrap();

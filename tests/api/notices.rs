@@ -1,7 +1,5 @@
 //! Expiry and takedown notices against a real SMTP server on loopback, on both backends.
 
-use std::sync::atomic::AtomicBool;
-
 use serde_json::{json, Value};
 
 use crate::both_backends;
@@ -55,7 +53,7 @@ async fn pass_on(app: &TestApp, today: &str) -> Value {
 
 fn make_due_now(app: &TestApp) {
     use diesel::RunQueryDsl;
-    let mut conn = app.state.db.get().unwrap();
+    let mut conn = app.db.get().unwrap();
     diesel::sql_query("UPDATE notices SET next_attempt_at = created_at WHERE status = 'failed'")
         .execute(&mut *conn)
         .unwrap();
@@ -213,12 +211,12 @@ both_backends! {
         let instance = |dir: &std::path::Path| {
             let mut config = test_config(&url, dir);
             config.smtp_url = Some(smtp.url().into());
-            rightsdesk::startup::AppState::prepare(config).unwrap()
+            rightsdesk::app::server::Parts::prepare(config).unwrap()
         };
         let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let (a, b) = (instance(d1.path()), instance(d2.path()));
         let day = chrono::NaiveDate::from_ymd_opt(2025, 12, 24).unwrap();
-        let stop = AtomicBool::new(false);
+        let stop = rightsdesk::notices::pass::Stopping::default();
         let (ra, rb) = tokio::join!(
             rightsdesk::notices::pass::run_pass(&a.db, &a.mailer, &a.notice_settings, day, false, &stop),
             rightsdesk::notices::pass::run_pass(&b.db, &b.mailer, &b.notice_settings, day, false, &stop),

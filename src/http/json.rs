@@ -10,7 +10,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::ApiError;
+use crate::http::problem::ApiError;
 
 #[derive(Debug)]
 pub struct Json<T>(pub T);

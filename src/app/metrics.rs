@@ -10,8 +10,8 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::db::Db;
+use crate::http::problem::ApiError;
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -65,11 +65,10 @@ pub async fn record_request(
 /// Prometheus metrics: requests per route and status, latency histograms, the notice backlog.
 #[utoipa::path(get, path = "/metrics", tag = "service",
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn render(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn render(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
     let handle = handle();
-    if let Ok(backlog) = state
-        .db
-        .read(|conn| Ok(crate::notices::store::backlog(conn)?))
+    if let Ok(backlog) = db
+        .read(|conn| Ok::<_, ApiError>(crate::notices::store::backlog(conn)?))
         .await
     {
         for status in crate::notices::NoticeStatus::ALL {

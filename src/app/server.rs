@@ -12,52 +12,56 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::config::Config;
 use crate::audit::Actor;
 use crate::auth::password::{self, HashParams};
-use crate::auth::routes::{create_user, parse_new_user};
 use crate::auth::throttle::Throttle;
 use crate::auth::token::TokenKeys;
-use crate::config::Config;
+use crate::auth::users::{create_user, parse_new_user};
 use crate::db::Db;
-use crate::error;
+use crate::http::problem as error;
 use crate::notices::mailer::Mailer;
-use crate::notices::pass::{run_pass, NoticeSettings};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use crate::notices::pass::{run_pass, NoticeSettings, Stopping};
 
-/// What every handler shares.
-pub struct AppState {
-    pub db: Db,
-    pub tokens: TokenKeys,
-    pub hash_params: HashParams,
-    pub throttle: Throttle,
-    pub mailer: Mailer,
-    pub notice_settings: NoticeSettings,
-    /// Raised at shutdown: the notice worker stops between emails.
-    pub stopping: Arc<AtomicBool>,
+/// The parts of the service, each registered on its own (`web::Data<Db>`, `web::Data<Mailer>`,
+/// ...), so that a handler names only what it uses.
+#[derive(Clone)]
+pub struct Parts {
+    pub db: web::Data<Db>,
+    pub tokens: web::Data<TokenKeys>,
+    pub hash_params: web::Data<HashParams>,
+    pub throttle: web::Data<Throttle>,
+    pub mailer: web::Data<Mailer>,
+    pub notice_settings: web::Data<NoticeSettings>,
+    pub stopping: web::Data<Stopping>,
     pub config: Config,
 }
 
-/// JSON bodies above this answer 413.
-pub const JSON_LIMIT: usize = 1024 * 1024;
+/// Opens the database (creating the data folder and the SQLite file's folder), without
+/// migrating: `rightsdesk migrate` wants to count what it applies.
+pub fn open_db(config: &Config) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+    Db::connect(
+        &config.database_url,
+        config.db_pool_size,
+        config.db_timeout(),
+    )
+}
 
-/// Article text for ingest may be larger: up to 5 MiB of JSON.
-pub const INGEST_LIMIT: usize = 5 * 1024 * 1024;
-
-impl AppState {
+impl Parts {
     /// Connects, migrates, and loads or creates the secrets. Start-up work: it blocks.
-    pub fn prepare(config: Config) -> anyhow::Result<AppState> {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
-        let db = Db::connect(
-            &config.database_url,
-            config.db_pool_size,
-            config.db_timeout(),
-        )?;
+    pub fn prepare(config: Config) -> anyhow::Result<Parts> {
+        let db = open_db(&config)?;
         let applied = db.migrate()?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied database migrations");
         }
+        Parts::with_db(config, db)
+    }
+
+    /// The parts around an open, migrated database.
+    pub fn with_db(config: Config, db: Db) -> anyhow::Result<Parts> {
         let secret = signing_secret(&config)?;
         let tokens = TokenKeys::new(
             &secret,
@@ -69,19 +73,24 @@ impl AppState {
             iterations: config.argon2_iterations,
             parallelism: config.argon2_parallelism,
         };
-        let mailer = Mailer::from_config(&config)?;
-        Ok(AppState {
-            db,
-            tokens,
-            hash_params,
-            mailer,
-            notice_settings: NoticeSettings::from_config(&config),
-            stopping: Arc::new(AtomicBool::new(false)),
-            throttle: Throttle::new(
+        let mailer = Mailer::new(config.smtp_url.as_ref(), &config.data_dir)?;
+        let notice_settings = NoticeSettings::new(
+            config.notice_leads.0.clone(),
+            config.desk_email.as_ref().map(|e| e.as_str().to_string()),
+            config.mail_from.as_str().to_string(),
+        );
+        Ok(Parts {
+            db: web::Data::new(db),
+            tokens: web::Data::new(tokens),
+            hash_params: web::Data::new(hash_params),
+            mailer: web::Data::new(mailer),
+            notice_settings: web::Data::new(notice_settings),
+            stopping: web::Data::new(Stopping::default()),
+            throttle: web::Data::new(Throttle::new(
                 config.login_max_failures,
                 Duration::from_secs(15 * 60),
                 Duration::from_secs(config.login_lockout_secs),
-            ),
+            )),
             config,
         })
     }
@@ -136,28 +145,28 @@ pub fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
 /// When no user exists, creates the first admin: from the configured email and password, or
 /// with a generated password printed once and kept in a 0600 file. Answers what to tell the
 /// person at the console.
-pub fn ensure_first_admin(state: &AppState) -> anyhow::Result<Option<String>> {
-    let mut conn = state.db.get()?;
+pub fn ensure_first_admin(parts: &Parts) -> anyhow::Result<Option<String>> {
+    let mut conn = parts.db.get()?;
     if crate::auth::store::count_users(&mut conn)? > 0 {
         return Ok(None);
     }
-    let email = state
+    let email = parts
         .config
         .admin_email
         .as_ref()
         .map(|e| e.as_str().to_string())
         .unwrap_or_else(|| "admin@localhost".to_string());
-    let (password, generated) = match &state.config.admin_password {
+    let (password, generated) = match &parts.config.admin_password {
         Some(p) => (p.clone(), false),
         None => (SecretString::from(password::generate()), true),
     };
     let draft = parse_new_user(&email, password.clone(), "admin", None)
         .map_err(|e| anyhow::anyhow!("the first admin cannot be created: {e}: {}", describe(&e)))?;
-    let hash = password::hash(password.expose_secret(), state.hash_params)?;
-    create_user(&mut conn, &draft, &hash, Actor::System("bootstrap"))
+    let hash = password::hash(password.expose_secret(), **parts.hash_params)?;
+    create_user(&mut conn, &draft, &hash, &Actor::system("bootstrap"))
         .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;
     if generated {
-        let path = state.config.data_dir.join("initial-admin-password");
+        let path = parts.config.data_dir.join("initial-admin-password");
         write_private(&path, &format!("{}\n", password.expose_secret()))?;
         Ok(Some(format!(
             "Created the first admin.\n  email:    {email}\n  password: {}\n(also in {}, readable only by you; change it after logging in)",
@@ -186,7 +195,7 @@ fn describe(err: &error::ApiError) -> String {
 pub struct Application {
     port: u16,
     server: Server,
-    state: web::Data<AppState>,
+    parts: Parts,
     worker: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -196,30 +205,32 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let bind = config.bind;
         let workers = config.workers;
-        let state = web::block(move || -> anyhow::Result<(AppState, Option<String>)> {
-            let state = AppState::prepare(config)?;
-            let message = ensure_first_admin(&state)?;
-            Ok((state, message))
+        let prepared = web::block(move || -> anyhow::Result<(Parts, Option<String>)> {
+            let parts = Parts::prepare(config)?;
+            let message = ensure_first_admin(&parts)?;
+            Ok((parts, message))
         })
         .await
         .map_err(|e| anyhow::anyhow!("start-up task failed: {e}"))??;
-        let (state, message) = state;
+        let (parts, message) = prepared;
         if let Some(message) = message {
             println!("{message}");
         }
-        let state = web::Data::new(state);
         let listener = TcpListener::bind(bind).with_context(|| format!("binding {bind}"))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, state.clone(), workers)?;
-        let interval = state.config.notify_interval;
-        let worker = (!interval.is_zero()).then(|| {
-            tracing::info!(every = ?interval, mail = %state.mailer.describe(), "notice worker started");
-            tokio::spawn(notice_worker(state.clone(), interval))
-        });
+        let server = run(listener, parts.clone(), workers)?;
+        let interval = parts.config.notify_interval;
+        let worker = if interval.is_zero() {
+            tracing::info!("notice worker off (RIGHTSDESK_NOTIFY_INTERVAL is 0): run `rightsdesk notify` from cron");
+            None
+        } else {
+            tracing::info!(every = ?interval, mail = %parts.mailer.describe(), "notice worker started");
+            Some(tokio::spawn(notice_worker(parts.clone(), interval)))
+        };
         Ok(Application {
             port,
             server,
-            state,
+            parts,
             worker,
         })
     }
@@ -228,15 +239,16 @@ impl Application {
         self.port
     }
 
-    pub fn state(&self) -> web::Data<AppState> {
-        self.state.clone()
+    /// The parts the App serves with (tests reach the database through it).
+    pub fn parts(&self) -> &Parts {
+        &self.parts
     }
 
     /// Serves until the server stops (SIGTERM, SIGINT: in-flight requests finish), then stops the
     /// notice worker between two emails and waits for it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        self.state.stopping.store(true, Ordering::SeqCst);
+        self.parts.stopping.raise();
         if let Some(worker) = self.worker {
             let _ = worker.await;
         }
@@ -245,9 +257,9 @@ impl Application {
 }
 
 /// Runs a notice pass at start and then every `interval`, until the service stops.
-async fn notice_worker(state: web::Data<AppState>, interval: Duration) {
+async fn notice_worker(parts: Parts, interval: Duration) {
     let mut first = true;
-    while !state.stopping.load(Ordering::SeqCst) {
+    while !parts.stopping.is_raised() {
         let wait = if first {
             Duration::from_secs(1)
         } else {
@@ -255,22 +267,22 @@ async fn notice_worker(state: web::Data<AppState>, interval: Duration) {
         };
         first = false;
         let mut waited = Duration::ZERO;
-        while waited < wait && !state.stopping.load(Ordering::SeqCst) {
+        while waited < wait && !parts.stopping.is_raised() {
             let step = Duration::from_millis(250).min(wait - waited);
             tokio::time::sleep(step).await;
             waited += step;
         }
-        if state.stopping.load(Ordering::SeqCst) {
+        if parts.stopping.is_raised() {
             break;
         }
         let today = crate::types::today();
         match run_pass(
-            &state.db,
-            &state.mailer,
-            &state.notice_settings,
+            &parts.db,
+            &parts.mailer,
+            &parts.notice_settings,
             today,
             false,
-            &state.stopping,
+            &parts.stopping,
         )
         .await
         {
@@ -298,23 +310,25 @@ async fn notice_worker(state: web::Data<AppState>, interval: Duration) {
 }
 
 /// The HTTP server over the one App definition.
-pub fn run(
-    listener: TcpListener,
-    state: web::Data<AppState>,
-    workers: usize,
-) -> anyhow::Result<Server> {
+pub fn run(listener: TcpListener, parts: Parts, workers: usize) -> anyhow::Result<Server> {
     // Install the metrics recorder before the first request, so that no count is lost.
-    crate::metrics::handle();
+    super::metrics::handle();
     let mut server = HttpServer::new(move || {
-        let cors_origins = state.config.cors_origins.clone();
+        let cors_origins = parts.config.cors_origins.clone();
         App::new()
-            .app_data(state.clone())
+            .app_data(parts.db.clone())
+            .app_data(parts.tokens.clone())
+            .app_data(parts.hash_params.clone())
+            .app_data(parts.throttle.clone())
+            .app_data(parts.mailer.clone())
+            .app_data(parts.notice_settings.clone())
+            .app_data(parts.stopping.clone())
             .app_data(
                 web::JsonConfig::default()
-                    .limit(JSON_LIMIT)
+                    .limit(super::routes::JSON_LIMIT)
                     .error_handler(error::json_error),
             )
-            .app_data(web::PayloadConfig::default().limit(JSON_LIMIT))
+            .app_data(web::PayloadConfig::default().limit(super::routes::JSON_LIMIT))
             .app_data(web::PathConfig::default().error_handler(error::path_error))
             .app_data(web::QueryConfig::default().error_handler(error::query_error))
             .wrap(ErrorHandlers::new().default_handler(error::ensure_problem))
@@ -326,24 +340,24 @@ pub fn run(
                     .add(("Cache-Control", "no-store")),
             )
             .wrap(actix_web::middleware::from_fn(
-                crate::telemetry::limit_query,
+                super::telemetry::limit_query,
             ))
             .wrap(actix_web::middleware::Condition::new(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),
             ))
             .wrap(actix_web::middleware::from_fn(
-                crate::metrics::record_request,
+                super::metrics::record_request,
             ))
             .wrap(actix_web::middleware::from_fn(
-                crate::telemetry::request_id_header,
+                super::telemetry::request_id_header,
             ))
             .wrap(tracing_actix_web::TracingLogger::default())
             .wrap(actix_web::middleware::from_fn(
                 crate::calendar::key_from_query,
             ))
-            .configure(crate::routes::configure)
-            .default_service(web::to(crate::routes::not_found))
+            .configure(super::routes::configure)
+            .default_service(web::to(super::routes::not_found))
     })
     .shutdown_timeout(30)
     .listen(listener)

@@ -19,10 +19,7 @@ pub fn init(format: &str) {
     };
 }
 
-/// The request's id: the client's `X-Request-Id` when it sent a usable one, else the one
-/// generated for the request. Audit entries carry it; answers send it back.
-#[derive(Debug, Clone)]
-pub struct RequestIdValue(pub String);
+pub use crate::http::RequestIdValue;
 
 /// A client-sent request id is used when it is 1 to 128 characters of letters, digits, `-`, `_`, `.`.
 pub fn usable_request_id(raw: &str) -> bool {
@@ -72,7 +69,7 @@ pub async fn limit_query(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.query_string().len() > MAX_QUERY {
-        return Err(crate::error::ApiError::BadRequest(format!(
+        return Err(crate::http::problem::ApiError::BadRequest(format!(
             "the query string is longer than {MAX_QUERY} characters"
         ))
         .into());

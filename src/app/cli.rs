@@ -6,11 +6,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 
+use super::config::Config;
+use crate::app::server::{Application, Parts};
 use crate::audit::Actor;
 use crate::auth::password;
-use crate::auth::routes::{create_user, parse_new_user};
-use crate::config::Config;
-use crate::startup::{AppState, Application};
+use crate::auth::users::{create_user, parse_new_user};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -93,7 +93,7 @@ pub enum UserCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    crate::telemetry::init(&cli.config.log_format);
+    crate::app::telemetry::init(&cli.config.log_format);
     match cli.command {
         Command::Serve => {
             let config = cli.config;
@@ -104,23 +104,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let applied = actix_web::web::block(move || {
-                AppState::prepare(cli.config).and_then(|s| s.db.migrate())
+                crate::app::server::open_db(&cli.config).and_then(|db| db.migrate())
             })
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))??;
-            println!(
-                "database is up to date ({} migration(s) were pending)",
-                applied.len()
-            );
+            if applied.is_empty() {
+                println!("database is up to date (no migration was pending)");
+            } else {
+                println!("applied {} migration(s):", applied.len());
+                for name in &applied {
+                    println!("  {name}");
+                }
+                println!("database is up to date");
+            }
             Ok(())
         }
         Command::Notify { dry_run, today } => {
             let config = cli.config;
-            let state = actix_web::web::block(move || AppState::prepare(config))
+            let state = actix_web::web::block(move || Parts::prepare(config))
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))??;
             println!("mail goes to {}", state.mailer.describe());
-            let stop = crate::notices::routes::never();
+            let stop = crate::notices::pass::Stopping::default();
             let today = today.unwrap_or_else(crate::types::today);
             let report = crate::notices::pass::run_pass(
                 &state.db,
@@ -168,7 +173,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "--expiring-share is a fraction from 0 to 1"
             );
             let config = cli.config;
-            let plan = crate::seed::SeedPlan {
+            let plan = crate::app::seed::SeedPlan {
                 outlets,
                 articles,
                 licenses,
@@ -179,7 +184,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let started = std::time::Instant::now();
             actix_web::web::block(move || -> anyhow::Result<()> {
-                let state = AppState::prepare(config)?;
+                let state = Parts::prepare(config)?;
                 let mut conn = state.db.get()?;
                 let total = (plan.outlets + plan.articles + plan.licenses + plan.reprints) as u64;
                 let bar = indicatif::ProgressBar::new(total);
@@ -189,7 +194,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     )
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 );
-                crate::seed::seed(&mut conn, &plan, &|n| bar.inc(n))?;
+                crate::app::seed::seed(&mut conn, &plan, &|n| bar.inc(n))?;
                 bar.finish_and_clear();
                 Ok(())
             })
@@ -225,12 +230,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let password = read_password()?;
             let config = cli.config;
             let message = actix_web::web::block(move || -> anyhow::Result<String> {
-                let state = AppState::prepare(config)?;
+                let state = Parts::prepare(config)?;
                 let draft = parse_new_user(&email, password.clone(), &role, outlet_id)
                     .map_err(|e| anyhow::anyhow!("{}", explain(&e)))?;
-                let hash = password::hash(password.expose_secret(), state.hash_params)?;
+                let hash = password::hash(password.expose_secret(), **state.hash_params)?;
                 let mut conn = state.db.get()?;
-                let user = create_user(&mut conn, &draft, &hash, Actor::System("cli"))
+                let user = create_user(&mut conn, &draft, &hash, &Actor::system("cli"))
                     .map_err(|e| anyhow::anyhow!("{}", explain(&e)))?;
                 Ok(format!(
                     "created user {} ({}) with role {}",
@@ -246,13 +251,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn app_address(app: &Application) -> String {
-    let bind = app.state().config.bind;
+    let bind = app.parts().config.bind;
     format!("{}:{}", bind.ip(), app.port())
 }
 
-fn explain(err: &crate::error::ApiError) -> String {
+fn explain(err: &crate::http::problem::ApiError) -> String {
     match err {
-        crate::error::ApiError::Validation(errors) => errors
+        crate::http::problem::ApiError::Validation(errors) => errors
             .iter()
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
@@ -290,7 +295,7 @@ fn import(
     use crate::articles::ingest::{self, IngestDraft, Ingested};
     use diesel::Connection;
 
-    let state = AppState::prepare(config)?;
+    let state = Parts::prepare(config)?;
     let mut conn = state.db.get()?;
     let progress = indicatif::ProgressBar::new(files.len() as u64);
     progress.set_style(
@@ -329,7 +334,7 @@ fn import(
                 };
                 let conn: &mut crate::db::DbConnection = &mut conn;
                 let result = conn.transaction(|conn| {
-                    ingest::ingest(conn, Actor::System("import"), &text, &extracted, &draft)
+                    ingest::ingest(conn, &Actor::system("import"), &text, &extracted, &draft)
                 });
                 match result {
                     Ok(Ingested::Created(row)) => {

@@ -1,4 +1,6 @@
-//! One error type for the HTTP layer, rendered as RFC 9457 problem+json in one place.
+//! One error type for the HTTP layer, rendered as RFC 9457 problem+json in one place. Storage
+//! answers [`StoreError`]; it becomes a status here: not found 404, conflict 409, unavailable 503
+//! (with `Retry-After`), anything else 500 (logged, never shown).
 
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::ServiceResponse;
@@ -7,6 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
+
+use crate::db::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -98,48 +102,26 @@ impl ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
         match err {
-            Error::NotFound => ApiError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict => {
                 ApiError::Conflict("a record with the same unique values already exists".into())
             }
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::Conflict(
+            StoreError::ForeignKey => ApiError::Conflict(
                 "the record refers to, or is referred to by, another record".into(),
             ),
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
-            | Error::BrokenTransactionManager => ApiError::Unavailable(anyhow::Error::new(err)),
-            // A database that went away or stayed busy past its timeout: worth a retry, not a 500.
-            Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => {
-                ApiError::Unavailable(anyhow::Error::new(err))
-            }
-            Error::DatabaseError(_, ref info) if is_unavailable(info.message()) => {
-                ApiError::Unavailable(anyhow::Error::new(err))
-            }
-            other => ApiError::Internal(anyhow::Error::new(other)),
+            StoreError::Unavailable(source) => ApiError::Unavailable(source),
+            StoreError::Other(source) => ApiError::Internal(source),
         }
     }
 }
 
-/// Messages of database errors that mean "not available now" rather than a bug.
-fn is_unavailable(message: &str) -> bool {
-    let m = message.to_lowercase();
-    [
-        "server closed the connection",
-        "terminating connection",
-        "connection refused",
-        "could not connect",
-        "no connection to the server",
-        "the database system is shutting down",
-        "the database system is starting up",
-        "database is locked",
-        "unable to open database file",
-        "broken pipe",
-    ]
-    .iter()
-    .any(|needle| m.contains(needle))
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        ApiError::from(StoreError::from(err))
+    }
 }
 
 impl From<anyhow::Error> for ApiError {
@@ -208,6 +190,11 @@ impl ResponseError for ApiError {
                 if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                     response.headers_mut().insert(header::RETRY_AFTER, value);
                 }
+            }
+            ApiError::Unavailable(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             ApiError::Unauthorized(_) => {
                 response

@@ -6,7 +6,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::db::{Db, DbConnection};
-use crate::error::ApiError;
+use crate::http::problem::ApiError;
 
 /// Rows fetched per database round trip.
 const CHUNK: i64 = 1000;
@@ -51,7 +51,10 @@ where
         let (db, fetch, record, first) = (db.clone(), fetch.clone(), record.clone(), first.clone());
         async move {
             let (after, is_first) = state?;
-            let rows = match db.read(move |conn| Ok(fetch(conn, after, CHUNK)?)).await {
+            let rows = match db
+                .read(move |conn| Ok::<_, ApiError>(fetch(conn, after, CHUNK)?))
+                .await
+            {
                 Ok(rows) => rows,
                 Err(err) => return Some((Err(actix_web::Error::from(err)), None)),
             };

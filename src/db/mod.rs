@@ -1,5 +1,12 @@
-//! Storage plumbing: one connection type over SQLite and PostgreSQL, the pool, migrations and
-//! the two places where the backends differ (connection set-up and "the id just inserted").
+//! Storage plumbing: one connection type over SQLite and PostgreSQL, the pool, migrations,
+//! transactions, [`StoreError`], and the places where the backends differ (connection set-up and
+//! "the id just inserted"). Nothing here knows HTTP.
+
+pub mod error;
+pub mod schema;
+pub mod sql;
+
+pub use error::{OptionalExt, StoreError};
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -11,8 +18,6 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::sql_types::BigInt;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-
-use crate::error::ApiError;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -189,10 +194,11 @@ impl Db {
     /// read connection kept per worker thread (an indexed point query costs microseconds, less
     /// than the hop to the blocking pool); on PostgreSQL, where a query waits on the network, it
     /// goes through [`Db::read`].
-    pub async fn read_point<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub async fn read_point<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
     {
         match &self.url {
             DatabaseUrl::Sqlite(path) => with_thread_reader(path, work),
@@ -201,47 +207,49 @@ impl Db {
     }
 
     /// Runs read-only diesel work on the blocking pool, with the caller's tracing span.
-    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
         let span = tracing::Span::current();
         actix_web::web::block(move || {
             let _entered = span.enter();
-            let mut conn = pool.get().map_err(ApiError::unavailable)?;
+            let mut conn = pool.get().map_err(StoreError::from)?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        .map_err(|e| StoreError::Other(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
     /// Runs diesel work inside one transaction on the blocking pool. On SQLite writers take turns:
     /// within this process through a mutex, across processes through `BEGIN IMMEDIATE` (which
     /// waits for the write lock under `busy_timeout` instead of failing when a reader upgrades).
-    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
         let lock = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.clone());
         let span = tracing::Span::current();
         actix_web::web::block(move || {
             let _entered = span.enter();
-            let mut conn = pool.get().map_err(ApiError::unavailable)?;
+            let mut conn = pool.get().map_err(StoreError::from)?;
             let _turn = lock
                 .as_ref()
                 .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
             let conn: &mut DbConnection = &mut conn;
             match conn {
                 DbConnection::Sqlite(_) => immediate_transaction(conn, work),
-                DbConnection::Postgres(_) => conn.transaction(work),
+                DbConnection::Postgres(_) => postgres_transaction(conn, work),
             }
         })
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        .map_err(|e| StoreError::Other(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 }
 
@@ -261,16 +269,43 @@ impl Drop for RollbackGuard<'_> {
 
 /// `BEGIN IMMEDIATE` … `COMMIT` on SQLite: the write lock is taken first, so the transaction
 /// never has to upgrade a read lock (which SQLite refuses with "database is locked" at once).
-fn immediate_transaction<T>(
+fn immediate_transaction<T, E: From<StoreError>>(
     conn: &mut DbConnection,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    conn.batch_execute("BEGIN IMMEDIATE")?;
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.batch_execute("BEGIN IMMEDIATE")
+        .map_err(StoreError::from)?;
     let mut guard = RollbackGuard { conn, done: false };
     let value = work(guard.conn)?;
-    guard.conn.batch_execute("COMMIT")?;
+    guard
+        .conn
+        .batch_execute("COMMIT")
+        .map_err(StoreError::from)?;
     guard.done = true;
     Ok(value)
+}
+
+/// A PostgreSQL transaction around `work`, rolled back on its error.
+fn postgres_transaction<T, E: From<StoreError>>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    /// Carries the work's own error through diesel's transaction, which wants one that a
+    /// diesel error converts into.
+    enum Failed<E> {
+        Work(E),
+        Store(StoreError),
+    }
+    impl<E> From<diesel::result::Error> for Failed<E> {
+        fn from(err: diesel::result::Error) -> Self {
+            Failed::Store(StoreError::from(err))
+        }
+    }
+    conn.transaction(|c| work(c).map_err(Failed::Work))
+        .map_err(|failed| match failed {
+            Failed::Work(e) => e,
+            Failed::Store(e) => E::from(e),
+        })
 }
 
 /// Applies the pending migrations of the connection's backend; answers their names.
@@ -320,22 +355,22 @@ thread_local! {
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
-fn with_thread_reader<T>(
+fn with_thread_reader<T, E: From<StoreError>>(
     path: &std::path::Path,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
     READERS.with(|readers| {
         let mut readers = readers.borrow_mut();
         if !readers.contains_key(path) {
             tracing::debug!(path = %path.display(), "opening a read connection for this worker thread");
             let conn = Manager { url: DatabaseUrl::Sqlite(path.to_path_buf()) }
                 .connect()
-                .map_err(ApiError::unavailable)?;
+                .map_err(StoreError::from)?;
             readers.insert(path.to_path_buf(), conn);
         }
         let conn = readers
             .get_mut(path)
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no read connection")))?;
+            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no read connection")))?;
         let result = work(conn);
         if conn.is_broken() {
             readers.remove(path);

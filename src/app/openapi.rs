@@ -1,0 +1,159 @@
+//! The OpenAPI document: every operation, the bearer scheme, and the problem answers each
+//! operation can give.
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+use utoipa::OpenApi;
+
+use crate::db::Db;
+use crate::http::problem::{ApiError, PROBLEM_JSON};
+use crate::{articles, audit, auth, licenses, notices, outlets, reprints, rights};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "rightsdesk", description = "Syndication and republication rights for news articles"),
+    paths(
+        healthz, readyz, openapi, super::metrics::render,
+        auth::routes::login, auth::routes::me, auth::routes::create, auth::routes::list, auth::routes::read,
+        auth::routes::update, auth::routes::create_key, auth::routes::list_keys, auth::routes::revoke_key,
+        outlets::routes::create, outlets::routes::list, outlets::routes::read, outlets::routes::update,
+        outlets::routes::remove, outlets::routes::restore,
+        articles::routes::create, articles::routes::list, articles::routes::read, articles::routes::update,
+        articles::routes::remove, articles::routes::restore, articles::routes::ingest,
+        licenses::routes::create, licenses::routes::list, licenses::routes::read, licenses::routes::update,
+        licenses::routes::renew, licenses::routes::revoke, licenses::routes::suspend, licenses::routes::resume,
+        licenses::routes::history, licenses::routes::remove, licenses::routes::restore, licenses::routes::odrl, licenses::routes::import_csv, crate::calendar::routes::feed,
+        rights::routes::check,
+        reprints::routes::create, reprints::routes::list, reprints::routes::read,
+        notices::routes::list, notices::routes::run, notices::routes::test_email,
+        audit::routes::list_audit,
+    ),
+    components(schemas(crate::http::problem::Problem, crate::http::problem::FieldError,
+        crate::licenses::rules::LicenseStatus, crate::licenses::rules::Action, crate::licenses::rules::Medium,
+        crate::types::Country)),
+    modifiers(&BearerAuth, &ProblemResponses),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every error answer is `application/problem+json`, and every operation lists the errors any
+/// request to it can get: 400 (malformed), 401/403/404 (access; partners get 404), 413/415/422
+/// (bodies), 429 (login throttling), 503 (database unavailable).
+struct ProblemResponses;
+
+impl ProblemResponses {
+    fn problem(description: &str) -> serde_json::Value {
+        let mut content = serde_json::Map::new();
+        content.insert(
+            PROBLEM_JSON.into(),
+            serde_json::json!({"schema": {"$ref": "#/components/schemas/Problem"}}),
+        );
+        serde_json::json!({"description": description, "content": content})
+    }
+
+    fn operation(path: &str, op: &mut serde_json::Value) {
+        let secured = op.get("security").is_some();
+        let has_body = op.get("requestBody").is_some();
+        let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+            return;
+        };
+        for response in responses.values_mut() {
+            if let Some(content) = response.get_mut("content").and_then(|c| c.as_object_mut()) {
+                let is_problem = content
+                    .get("application/json")
+                    .and_then(|c| c.pointer("/schema/$ref"))
+                    .and_then(|r| r.as_str())
+                    == Some("#/components/schemas/Problem");
+                if is_problem {
+                    if let Some(json) = content.remove("application/json") {
+                        content.insert(PROBLEM_JSON.into(), json);
+                    }
+                }
+            }
+        }
+        let mut add = |status: &str, description: &str| {
+            responses
+                .entry(status.to_string())
+                .or_insert_with(|| Self::problem(description));
+        };
+        let service = matches!(path, "/healthz" | "/openapi.json" | "/metrics");
+        if !service {
+            add(
+                "400",
+                "The request is malformed: JSON, query string or path",
+            );
+            add("503", "The database is unavailable; retry later");
+        }
+        if secured {
+            add("401", "No valid token or API key");
+            add("403", "The caller's role does not allow this");
+            add("404", "No such record, or not the caller's to see");
+        }
+        if has_body {
+            add("413", "The body is too large");
+            add("415", "The body is not of a supported content type");
+            add("422", "Fields that are not valid, each named");
+        }
+        if path == "/v1/auth/login" {
+            add("429", "Too many failed logins; see Retry-After");
+        }
+    }
+}
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut doc) = serde_json::to_value(&*openapi) else {
+            return;
+        };
+        if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+            for (path, item) in paths.iter_mut() {
+                for method in ["get", "post", "put", "patch", "delete"] {
+                    if let Some(op) = item.get_mut(method) {
+                        Self::operation(path, op);
+                    }
+                }
+            }
+        }
+        if let Ok(modified) = serde_json::from_value(doc) {
+            *openapi = modified;
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "service", responses((status = 200, body = Health)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/readyz", tag = "service",
+    responses((status = 200, body = Health), (status = 503, body = crate::http::problem::Problem)))]
+pub async fn readyz(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
+    db.read(|conn| crate::db::ping(conn).map_err(|e| ApiError::unavailable(e)))
+        .await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "service", responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
