@@ -147,7 +147,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(get, path = "/readyz", tag = "service",
     responses((status = 200, body = Health), (status = 503, body = crate::http::problem::Problem)))]
 pub async fn readyz(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
-    db.read(|conn| crate::db::ping(conn).map_err(|e| ApiError::unavailable(e)))
+    db.read(|conn| crate::db::ping(conn).map_err(ApiError::unavailable))
         .await?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }

@@ -145,6 +145,10 @@ static PUBLIC_DOMAIN: LazyLock<Regex> =
 /// A byline: "By Stefan J. Bos, Chief International Correspondent".
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^by(?:\s+(\S.*))?$"));
 
+#[expect(
+    clippy::panic,
+    reason = "the patterns are constants; the unit tests compile every one"
+)]
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("extraction pattern does not compile: {e}"))
 }
@@ -449,7 +453,7 @@ fn tokens(text: &str, from: usize, to: usize) -> Vec<Range<usize>> {
 /// Reads a name starting at `from` (within its line): capitalised words, connectors between
 /// them, company suffixes ("Co., Inc."), domain names. Stops at punctuation, a sentence end, a
 /// lower-case word, a year, or "All rights reserved".
-fn read_name(doc: &Doc, from: usize) -> Option<Name> {
+fn read_name(doc: &Doc<'_>, from: usize) -> Option<Name> {
     let line = doc.line_of(from);
     let toks = tokens(doc.text, from, line.end.max(from));
     let mut words: Vec<Range<usize>> = Vec::new();
@@ -553,7 +557,7 @@ fn is_domain_with_trailing_dot(tok: &str) -> bool {
 }
 
 /// Reads a name after a connecting word such as "from", "of", "by", "on", "at".
-fn name_after(doc: &Doc, pos: usize) -> Option<Name> {
+fn name_after(doc: &Doc<'_>, pos: usize) -> Option<Name> {
     static LEAD: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*,?\s*(?:from|of|by|on|in|at)\s+"));
     let rest = &doc.text[pos..doc.line_of(pos).end.max(pos)];
     let lead = LEAD.find(rest)?;
@@ -572,7 +576,7 @@ struct CopyrightSpans {
 
 /// Does a copyright marker at `pos` open a statement: at the start of its line (after bullets),
 /// or right after the end of a sentence?
-fn opens_statement(doc: &Doc, pos: usize) -> bool {
+fn opens_statement(doc: &Doc<'_>, pos: usize) -> bool {
     let line = doc.line_of(pos);
     let before = doc.text[line.start.min(pos)..pos].trim_end();
     if before
@@ -619,7 +623,7 @@ fn read_years(
 }
 
 /// Parses the copyright statement whose marker spans `marker`.
-fn parse_copyright(doc: &Doc, marker: Range<usize>) -> Option<CopyrightSpans> {
+fn parse_copyright(doc: &Doc<'_>, marker: Range<usize>) -> Option<CopyrightSpans> {
     let text = doc.text;
     let line_end = doc.line_of(marker.start).end.max(marker.end);
     let mut pos = skip_spaces(text, marker.end, line_end);
@@ -688,7 +692,7 @@ fn parse_copyright(doc: &Doc, marker: Range<usize>) -> Option<CopyrightSpans> {
 }
 
 /// The first copyright statement of the text.
-fn find_copyright(doc: &Doc) -> Option<CopyrightSpans> {
+fn find_copyright(doc: &Doc<'_>) -> Option<CopyrightSpans> {
     let mut best: Option<CopyrightSpans> = None;
     for m in COPYRIGHT_MARKER.find_iter(doc.text) {
         if !opens_statement(doc, m.start()) || line_is_credit(doc, m.start()) {
@@ -717,7 +721,7 @@ fn find_copyright(doc: &Doc) -> Option<CopyrightSpans> {
 }
 
 /// Is the line a picture credit ("Photo: ...", "Bild © ...")?
-fn line_is_credit(doc: &Doc, pos: usize) -> bool {
+fn line_is_credit(doc: &Doc<'_>, pos: usize) -> bool {
     let line = doc.slice(&doc.line_of(pos)).to_lowercase();
     let first = line
         .split(|c: char| !c.is_alphanumeric())
@@ -741,7 +745,7 @@ struct Permission {
 
 /// The sentence around `pos`, widened to the sentence before it when this one leans on it ("It
 /// is republished here with permission").
-fn statement_around(doc: &Doc, pos: usize) -> Option<Range<usize>> {
+fn statement_around(doc: &Doc<'_>, pos: usize) -> Option<Range<usize>> {
     let i = doc.sentence_index(pos)?;
     let sentence = doc.sentences[i].clone();
     let first_word = doc.slice(&sentence).split_whitespace().next().unwrap_or("");
@@ -755,7 +759,7 @@ fn statement_around(doc: &Doc, pos: usize) -> Option<Range<usize>> {
 }
 
 /// A statement cut short where a name ran into the next sentence.
-fn statement_until(doc: &Doc, pos: usize, name: &Name) -> Option<Range<usize>> {
+fn statement_until(doc: &Doc<'_>, pos: usize, name: &Name) -> Option<Range<usize>> {
     let sentence = doc.sentence_of(pos)?;
     Some(if name.merged {
         sentence.start..name.span.end
@@ -764,14 +768,14 @@ fn statement_until(doc: &Doc, pos: usize, name: &Name) -> Option<Range<usize>> {
     })
 }
 
-fn is_generic(doc: &Doc, name: &Name) -> bool {
+fn is_generic(doc: &Doc<'_>, name: &Name) -> bool {
     let lowered = doc.slice(&name.span).to_lowercase();
     GENERIC_PARTIES.contains(&lowered.as_str())
 }
 
 /// For "with permission of the publisher": a line of the text that names an organisation ("THE
 /// OLD PATHS PUBLICATIONS, Inc.").
-fn organisation_line(doc: &Doc, after: usize) -> Option<Range<usize>> {
+fn organisation_line(doc: &Doc<'_>, after: usize) -> Option<Range<usize>> {
     static ORGANISATION: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"(?i)^(?:[A-Z][\w.&'’-]*[ ,]+){1,6}(?:publications|publishing|press|books|media|inc\.?|llc|ltd\.?|corp\.?|company)\.?$",
@@ -797,7 +801,7 @@ fn verb_kind(verb: &str) -> PermissionKind {
 }
 
 /// The name an origin phrase gives in the same sentence ("originally published on Worthy News").
-fn origin_name_in(doc: &Doc, sentence: &Range<usize>) -> Option<Name> {
+fn origin_name_in(doc: &Doc<'_>, sentence: &Range<usize>) -> Option<Name> {
     let s = doc.slice(sentence);
     [&*ORIGINALLY_PUBLISHED, &*ORIGINAL_VERSION]
         .iter()
@@ -811,7 +815,7 @@ fn origin_name_in(doc: &Doc, sentence: &Range<usize>) -> Option<Name> {
         .next()
 }
 
-fn explicit_permission(doc: &Doc) -> Option<Permission> {
+fn explicit_permission(doc: &Doc<'_>) -> Option<Permission> {
     let caps = WITH_PERMISSION.captures(doc.text)?;
     let phrase = caps.get(0)?.range();
     let kind = verb_kind(caps.get(1)?.as_str());
@@ -831,7 +835,7 @@ fn explicit_permission(doc: &Doc) -> Option<Permission> {
     })
 }
 
-fn creative_commons(doc: &Doc) -> Option<Permission> {
+fn creative_commons(doc: &Doc<'_>) -> Option<Permission> {
     let (license, span) = if let Some(c) = CC_SHORT.captures(doc.text) {
         let terms = c.get(1)?.as_str().replace(' ', "-");
         let version = c
@@ -890,7 +894,7 @@ fn creative_commons(doc: &Doc) -> Option<Permission> {
     })
 }
 
-fn syndication(doc: &Doc, holder: Option<&Range<usize>>) -> Option<Permission> {
+fn syndication(doc: &Doc<'_>, holder: Option<&Range<usize>>) -> Option<Permission> {
     let by = DISTRIBUTED_BY.captures(doc.text).and_then(|c| {
         let whole = c.get(0)?.range();
         let name = read_name(
@@ -931,7 +935,7 @@ fn syndication(doc: &Doc, holder: Option<&Range<usize>>) -> Option<Permission> {
     }
 }
 
-fn origin(doc: &Doc) -> Option<Permission> {
+fn origin(doc: &Doc<'_>) -> Option<Permission> {
     let mut candidates: Vec<(Range<usize>, Name)> = Vec::new();
     for rule in [&*ORIGINALLY_PUBLISHED, &*ORIGINAL_VERSION, &*PRODUCED_BY] {
         for m in rule.find_iter(doc.text) {
@@ -967,7 +971,7 @@ fn origin(doc: &Doc) -> Option<Permission> {
     })
 }
 
-fn public_domain(doc: &Doc) -> Option<Permission> {
+fn public_domain(doc: &Doc<'_>) -> Option<Permission> {
     if let Some(m) = CC_ZERO.find(doc.text) {
         return Some(Permission {
             kind: PermissionKind::PublicDomain,
@@ -987,7 +991,7 @@ fn public_domain(doc: &Doc) -> Option<Permission> {
     })
 }
 
-fn reservation(doc: &Doc) -> Option<Permission> {
+fn reservation(doc: &Doc<'_>) -> Option<Permission> {
     let phrase = ALL_RIGHTS_RESERVED
         .find(doc.text)
         .or_else(|| PROHIBITION.find(doc.text))
@@ -1004,7 +1008,7 @@ fn reservation(doc: &Doc) -> Option<Permission> {
 // ---------------------------------------------------------------------------------------------
 // Title and byline.
 
-fn title(doc: &Doc) -> Option<Range<usize>> {
+fn title(doc: &Doc<'_>) -> Option<Range<usize>> {
     let first = doc.lines.iter().find(|l| !l.is_empty())?.clone();
     let text = doc.slice(&first);
     let lowered = text.to_lowercase();
@@ -1015,7 +1019,7 @@ fn title(doc: &Doc) -> Option<Range<usize>> {
     (!refused).then_some(first)
 }
 
-fn byline(doc: &Doc) -> Option<Range<usize>> {
+fn byline(doc: &Doc<'_>) -> Option<Range<usize>> {
     let lines: Vec<&Range<usize>> = doc.lines.iter().filter(|l| !l.is_empty()).take(8).collect();
     for (i, line) in lines.iter().enumerate() {
         let Some(caps) = BYLINE.captures(doc.slice(line)) else {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::service::{self, Articles};
 use super::store::{self, ArticleFilter};
 use super::{ArticlePatch, ArticleView, NewArticleRequest};
-use crate::audit::{self, soft_delete, Action, Change, Entity};
+use crate::audit::{self, Action, Change, Entity};
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::Db;
 use crate::http::fields::Fields;
@@ -214,12 +214,7 @@ pub async fn remove(
     caller: Caller,
     id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::WriteRecords)?;
-    let id = id.get();
-    let actor = caller.actor();
-    db.write(move |conn| soft_delete::delete::<Articles>(conn, &actor, id))
-        .await?;
-    Ok(crate::http::soft_delete::deleted())
+    crate::auth::records::remove::<Articles>(&db, caller, id).await
 }
 
 /// Restores a deleted article (admin).
@@ -232,16 +227,7 @@ pub async fn restore(
     caller: Caller,
     id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
-    let id = id.get();
-    let actor = caller.actor();
-    let row = db
-        .write(move |conn| soft_delete::restore::<Articles>(conn, &actor, id))
-        .await?;
-    Ok(crate::http::soft_delete::restored(
-        &ArticleView::from(&row),
-        None,
-    ))
+    crate::auth::records::restore::<Articles>(&db, caller, id).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

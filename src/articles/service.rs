@@ -1,8 +1,5 @@
 //! Article writes that check other records, and deleting and restoring articles.
 
-use chrono::NaiveDateTime;
-use diesel::QueryResult;
-
 use super::store::{self, ArticleRow};
 use super::{ArticleDraft, ArticleView};
 use crate::audit::soft_delete::SoftDelete;
@@ -44,21 +41,7 @@ impl SoftDelete for Articles {
     type Row = ArticleRow;
     type View = ArticleView;
 
-    fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<ArticleRow> {
-        store::find_any(conn, id)
-    }
-
-    fn is_deleted(row: &ArticleRow) -> bool {
-        row.deleted_at.is_some()
-    }
-
-    fn set_deleted(
-        conn: &mut DbConnection,
-        id: i64,
-        deleted_at: Option<NaiveDateTime>,
-    ) -> QueryResult<usize> {
-        store::set_deleted(conn, id, deleted_at)
-    }
+    crate::soft_delete_through_store!(crate::articles::store);
 
     fn guard_delete(conn: &mut DbConnection, row: &ArticleRow) -> Result<(), ApiError> {
         let licenses = store::license_count(conn, row.id)?;

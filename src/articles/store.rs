@@ -257,25 +257,13 @@ pub fn update(conn: &mut DbConnection, id: i64, draft: &ArticleDraft) -> QueryRe
     find(conn, id, Scope::All)
 }
 
+/// Deletes (`Some`) or restores (`None`) one record; 0 rows when it was not in that state.
 pub fn set_deleted(
     conn: &mut DbConnection,
     id: i64,
     deleted_at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
-    // Only a live record is deleted, only a deleted one restored: 0 rows tells the caller.
-    let changes = (
-        articles::deleted_at.eq(deleted_at),
-        articles::updated_at.eq(crate::types::now()),
-    );
-    let target = articles::table.find(id);
-    match deleted_at {
-        Some(_) => diesel::update(target.filter(articles::deleted_at.is_null()))
-            .set(changes)
-            .execute(conn),
-        None => diesel::update(target.filter(articles::deleted_at.is_not_null()))
-            .set(changes)
-            .execute(conn),
-    }
+    crate::set_deleted!(conn, articles, id, deleted_at)
 }
 
 /// Live licenses naming this article.

@@ -33,6 +33,11 @@ pub trait SoftDelete {
         deleted_at: Option<NaiveDateTime>,
     ) -> QueryResult<usize>;
 
+    /// The version the answer's ETag names, for versioned records.
+    fn version(_row: &Self::Row) -> Option<i32> {
+        None
+    }
+
     /// Refuses a delete (records still referring to this one). Allows by default.
     fn guard_delete(_conn: &mut DbConnection, _row: &Self::Row) -> Result<(), ApiError> {
         Ok(())
@@ -93,4 +98,32 @@ pub fn restore<T: SoftDelete>(
         Change::restored(actor, T::ENTITY, id, &T::View::from(&after)),
     )?;
     Ok(after)
+}
+
+/// The store side of [`SoftDelete`] for a feature whose `store` module has `find_any` and
+/// `set_deleted` and whose row has `deleted_at`: write it inside the `impl`.
+#[macro_export]
+macro_rules! soft_delete_through_store {
+    ($store:path) => {
+        fn find_any(
+            conn: &mut $crate::db::DbConnection,
+            id: i64,
+        ) -> diesel::QueryResult<Self::Row> {
+            use $store as store;
+            store::find_any(conn, id)
+        }
+
+        fn is_deleted(row: &Self::Row) -> bool {
+            row.deleted_at.is_some()
+        }
+
+        fn set_deleted(
+            conn: &mut $crate::db::DbConnection,
+            id: i64,
+            deleted_at: Option<chrono::NaiveDateTime>,
+        ) -> diesel::QueryResult<usize> {
+            use $store as store;
+            store::set_deleted(conn, id, deleted_at)
+        }
+    };
 }

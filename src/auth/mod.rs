@@ -3,6 +3,7 @@
 
 pub mod key_cache;
 pub mod password;
+pub mod records;
 pub mod routes;
 pub mod store;
 pub mod throttle;

@@ -2,7 +2,10 @@
 //! transactions, [`StoreError`], and the places where the backends differ (connection set-up and
 //! "the id just inserted"). Nothing here knows HTTP.
 
+#![warn(missing_docs)]
+
 pub mod error;
+#[allow(missing_docs)] // the table! macros document the tables, not each generated item
 pub mod schema;
 pub mod sql;
 
@@ -19,27 +22,43 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::sql_types::BigInt;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+/// The SQLite migrations, embedded in the binary.
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+/// The PostgreSQL migrations, embedded in the binary.
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// One connection to whichever backend the configuration names.
-#[derive(diesel::MultiConnection)]
-pub enum DbConnection {
-    Postgres(PgConnection),
-    Sqlite(SqliteConnection),
+/// The connection type; its own module because the derive generates public helper types.
+#[allow(missing_docs)]
+pub mod connection {
+    use diesel::{PgConnection, SqliteConnection};
+
+    /// One connection to whichever backend the configuration names.
+    #[derive(diesel::MultiConnection)]
+    pub enum DbConnection {
+        /// A PostgreSQL connection.
+        Postgres(PgConnection),
+        /// A SQLite connection.
+        Sqlite(SqliteConnection),
+    }
 }
+
+pub use connection::{DbConnection, MultiBackend};
 
 /// Which database engine a [`DatabaseUrl`] points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// The embedded SQLite file.
     Sqlite,
+    /// A PostgreSQL server.
     Postgres,
 }
 
 /// A parsed `--database-url`: `sqlite://PATH` or `postgres://...`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
+    /// `sqlite://PATH`: the file.
     Sqlite(PathBuf),
+    /// `postgres://...`: the URL as given.
     Postgres(String),
 }
 
@@ -70,6 +89,7 @@ impl std::str::FromStr for DatabaseUrl {
 }
 
 impl DatabaseUrl {
+    /// Which engine the URL names.
     pub fn backend(&self) -> Backend {
         match self {
             DatabaseUrl::Sqlite(_) => Backend::Sqlite,
@@ -131,6 +151,7 @@ impl ManageConnection for Manager {
     }
 }
 
+/// The r2d2 pool over [`Manager`].
 pub type Pool = r2d2::Pool<Manager>;
 
 /// The database as the rest of the service sees it: a pool, its backend, and the rule that on
@@ -173,6 +194,7 @@ impl Db {
         })
     }
 
+    /// Which engine this database runs on.
     pub fn backend(&self) -> Backend {
         self.backend
     }

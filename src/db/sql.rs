@@ -15,6 +15,29 @@ pub fn like_pattern(text: &str) -> String {
     format!("%{}%", escaped.to_lowercase())
 }
 
+/// Sets or clears `deleted_at` (and `updated_at`) of one row of `$table`, only where the row is
+/// live (when deleting) or deleted (when restoring): the rows changed tell whether it happened.
+#[macro_export]
+macro_rules! set_deleted {
+    ($conn:expr, $table:ident, $id:expr, $deleted_at:expr) => {{
+        use diesel::prelude::*;
+        let deleted_at: Option<chrono::NaiveDateTime> = $deleted_at;
+        let changes = (
+            $table::deleted_at.eq(deleted_at),
+            $table::updated_at.eq($crate::types::now()),
+        );
+        let target = $table::table.find($id);
+        match deleted_at {
+            Some(_) => diesel::update(target.filter($table::deleted_at.is_null()))
+                .set(changes)
+                .execute($conn),
+            None => diesel::update(target.filter($table::deleted_at.is_not_null()))
+                .set(changes)
+                .execute($conn),
+        }
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,7 @@ where
         .streaming(body)
 }
 
+/// An optional value as a CSV cell: empty when absent.
 pub fn opt<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(|v| v.to_string()).unwrap_or_default()
 }

@@ -12,10 +12,12 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// No errors yet.
     pub fn new() -> Fields {
         Fields::default()
     }
 
+    /// Notes an error on `field`.
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(FieldError::new(field, message));
     }
@@ -82,6 +84,7 @@ impl Fields {
         None
     }
 
+    /// Whether any field failed so far.
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }

@@ -13,9 +13,11 @@ use serde_json::Value;
 use crate::http::problem::ApiError;
 
 #[derive(Debug)]
+/// A JSON body that must be an object; see the module for the rules.
 pub struct Json<T>(pub T);
 
 impl<T> Json<T> {
+    /// The parsed body.
     pub fn into_inner(self) -> T {
         self.0
     }

@@ -4,6 +4,8 @@
 //!
 //! Nothing here names a feature; features use it.
 
+#![warn(missing_docs)]
+
 pub mod csv;
 pub mod etag;
 pub mod fields;

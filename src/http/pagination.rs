@@ -4,10 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::http::problem::ApiError;
 
+/// Page size when the request names none.
 pub const DEFAULT_LIMIT: i64 = 50;
+/// The largest page size.
 pub const MAX_LIMIT: i64 = 500;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+/// The page a list request asks for, as sent.
 pub struct PageParams {
     /// Page size, 1 to 500 (default 50)
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
@@ -20,11 +23,14 @@ pub struct PageParams {
 /// A validated page request: items with an id above `after_id`, at most `limit` of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
+    /// Items with an id above this one.
     pub after_id: i64,
+    /// At most this many items.
     pub limit: i64,
 }
 
 impl PageParams {
+    /// Parses the limit and the cursor: 400 when either is not valid.
     pub fn parse(&self) -> Result<Page, ApiError> {
         let limit = match self.limit.as_deref() {
             None => DEFAULT_LIMIT,
@@ -55,6 +61,7 @@ fn decode_cursor(raw: &str) -> Option<i64> {
     raw.parse().ok()
 }
 
+/// The cursor of the page after the item with this id.
 pub fn encode_cursor(after_id: i64) -> String {
     after_id.to_string()
 }
@@ -62,7 +69,9 @@ pub fn encode_cursor(after_id: i64) -> String {
 /// One page of a list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Paged<T> {
+    /// The items of this page.
     pub items: Vec<T>,
+    /// Where the next page starts, or null on the last page.
     pub next_cursor: Option<String>,
 }
 

@@ -12,16 +12,20 @@ use serde::Serialize;
 
 use crate::db::StoreError;
 
+/// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// One field that failed validation.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
+    /// The field, as named in the request (`contact_emails`, `rows[3].valid_until`).
     pub field: String,
+    /// What is wrong with it.
     pub message: String,
 }
 
 impl FieldError {
+    /// An error on `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
@@ -34,51 +38,76 @@ impl FieldError {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
+    /// `/problems/<slug>`.
     pub problem_type: String,
+    /// The status's reason phrase.
     pub title: String,
+    /// The HTTP status.
     pub status: u16,
+    /// What went wrong, in words.
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Every field that failed, for 400 and 422.
     pub errors: Vec<FieldError>,
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Every error an answer can carry; each maps to one status.
 pub enum ApiError {
     #[error("the request has invalid fields")]
+    /// 422: fields that are not valid.
     Validation(Vec<FieldError>),
     #[error("{0}")]
+    /// 400: a malformed request.
     BadRequest(String),
     #[error("the query string has invalid parameters")]
+    /// 400: query parameters that are not valid, each named.
     InvalidQuery(Vec<FieldError>),
     #[error("{0}")]
+    /// 401: no valid credentials.
     Unauthorized(String),
     #[error("{0}")]
+    /// 403: the role may not do this.
     Forbidden(String),
     #[error("no such record")]
+    /// 404: no such record (or not the caller's to see).
     NotFound,
     #[error("{0}")]
+    /// 409: the change conflicts with other records.
     Conflict(String),
     #[error("{0}")]
+    /// 412: `If-Match` names another version.
     PreconditionFailed(String),
     #[error("{0}")]
+    /// 428: the change needs `If-Match`.
     PreconditionRequired(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
-    TooManyRequests { retry_after_secs: u64 },
+    /// 429: too many attempts.
+    TooManyRequests {
+        /// Seconds until the next try may pass.
+        retry_after_secs: u64,
+    },
     #[error("{0}")]
+    /// 413: the body is too large.
     PayloadTooLarge(String),
     #[error("{0}")]
+    /// 415: the body is of a type not taken here.
     UnsupportedMediaType(String),
     #[error("the database is unavailable")]
+    /// 503: the database (or mail server) is not available now.
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
+    /// 500: a bug; the cause is logged, never shown.
     Internal(#[source] anyhow::Error),
 }
 
 impl ApiError {
+    /// A 422 on one field.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> ApiError {
         ApiError::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// A 503 from any error.
     pub fn unavailable(err: impl std::error::Error + Send + Sync + 'static) -> ApiError {
         ApiError::Unavailable(anyhow::Error::new(err))
     }

@@ -9,7 +9,7 @@ use super::service::{self, Licenses};
 use super::store::{self, LicenseFilter, LicenseRow};
 use super::{csv_import, odrl};
 use super::{LicensePatch, LicenseView, NewLicenseRequest};
-use crate::audit::{self, soft_delete};
+use crate::audit::{self};
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::Db;
 use crate::http::etag::if_match;
@@ -471,12 +471,7 @@ pub async fn remove(
     caller: Caller,
     id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::WriteRecords)?;
-    let id = id.get();
-    let actor = caller.actor();
-    db.write(move |conn| soft_delete::delete::<Licenses>(conn, &actor, id))
-        .await?;
-    Ok(crate::http::soft_delete::deleted())
+    crate::auth::records::remove::<Licenses>(&db, caller, id).await
 }
 
 /// Restores a deleted license (admin), unless it would now overlap an exclusive one.
@@ -489,16 +484,7 @@ pub async fn restore(
     caller: Caller,
     id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
-    let id = id.get();
-    let actor = caller.actor();
-    let row = db
-        .write(move |conn| soft_delete::restore::<Licenses>(conn, &actor, id))
-        .await?;
-    Ok(crate::http::soft_delete::restored(
-        &LicenseView::from(&row),
-        Some(row.version),
-    ))
+    crate::auth::records::restore::<Licenses>(&db, caller, id).await
 }
 
 /// The license list as CSV, every page, streamed.

@@ -2,9 +2,6 @@
 //! delete and restore. Each runs inside one `Db::write` transaction; the handler only parses,
 //! authorises and answers.
 
-use chrono::NaiveDateTime;
-use diesel::QueryResult;
-
 use super::csv_import;
 use super::rules::{self, Coverage, LicenseStatus};
 use super::store::{self, LicenseRow};
@@ -255,20 +252,10 @@ impl SoftDelete for Licenses {
     type Row = LicenseRow;
     type View = LicenseView;
 
-    fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<LicenseRow> {
-        store::find_any(conn, id)
-    }
+    crate::soft_delete_through_store!(crate::licenses::store);
 
-    fn is_deleted(row: &LicenseRow) -> bool {
-        row.deleted_at.is_some()
-    }
-
-    fn set_deleted(
-        conn: &mut DbConnection,
-        id: i64,
-        deleted_at: Option<NaiveDateTime>,
-    ) -> QueryResult<usize> {
-        store::set_deleted(conn, id, deleted_at)
+    fn version(row: &LicenseRow) -> Option<i32> {
+        Some(row.version)
     }
 
     fn guard_restore(conn: &mut DbConnection, row: &LicenseRow) -> Result<(), ApiError> {

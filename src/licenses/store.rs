@@ -363,23 +363,11 @@ pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<LicenseRow> {
         .first(conn)
 }
 
+/// Deletes (`Some`) or restores (`None`) one record; 0 rows when it was not in that state.
 pub fn set_deleted(
     conn: &mut DbConnection,
     id: i64,
     deleted_at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
-    // Only a live record is deleted, only a deleted one restored: 0 rows tells the caller.
-    let changes = (
-        licenses::deleted_at.eq(deleted_at),
-        licenses::updated_at.eq(crate::types::now()),
-    );
-    let target = licenses::table.find(id);
-    match deleted_at {
-        Some(_) => diesel::update(target.filter(licenses::deleted_at.is_null()))
-            .set(changes)
-            .execute(conn),
-        None => diesel::update(target.filter(licenses::deleted_at.is_not_null()))
-            .set(changes)
-            .execute(conn),
-    }
+    crate::set_deleted!(conn, licenses, id, deleted_at)
 }

@@ -150,6 +150,31 @@ impl From<&OutletRow> for OutletView {
     }
 }
 
+/// Outlets are deleted softly, not while a live license or article refers to them.
+pub struct Outlets;
+
+impl crate::audit::soft_delete::SoftDelete for Outlets {
+    const ENTITY: crate::audit::Entity = crate::audit::Entity::Outlet;
+    type Row = store::OutletRow;
+    type View = OutletView;
+
+    crate::soft_delete_through_store!(crate::outlets::store);
+
+    fn guard_delete(
+        conn: &mut crate::db::DbConnection,
+        row: &store::OutletRow,
+    ) -> Result<(), ApiError> {
+        let (license_count, article_count) = store::references(conn, row.id)?;
+        if license_count + article_count > 0 {
+            return Err(ApiError::Conflict(format!(
+                "outlet {} is still referred to by {license_count} license(s) and {article_count} article(s)",
+                row.id
+            )));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,47 +194,5 @@ mod tests {
         };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["name", "website", "country", "contact_emails[1]"]);
-    }
-}
-
-/// Outlets are deleted softly, not while a live license or article refers to them.
-pub struct Outlets;
-
-impl crate::audit::soft_delete::SoftDelete for Outlets {
-    const ENTITY: crate::audit::Entity = crate::audit::Entity::Outlet;
-    type Row = store::OutletRow;
-    type View = OutletView;
-
-    fn find_any(
-        conn: &mut crate::db::DbConnection,
-        id: i64,
-    ) -> diesel::QueryResult<store::OutletRow> {
-        store::find_any(conn, id)
-    }
-
-    fn is_deleted(row: &store::OutletRow) -> bool {
-        row.deleted_at.is_some()
-    }
-
-    fn set_deleted(
-        conn: &mut crate::db::DbConnection,
-        id: i64,
-        deleted_at: Option<chrono::NaiveDateTime>,
-    ) -> diesel::QueryResult<usize> {
-        store::set_deleted(conn, id, deleted_at)
-    }
-
-    fn guard_delete(
-        conn: &mut crate::db::DbConnection,
-        row: &store::OutletRow,
-    ) -> Result<(), ApiError> {
-        let (license_count, article_count) = store::references(conn, row.id)?;
-        if license_count + article_count > 0 {
-            return Err(ApiError::Conflict(format!(
-                "outlet {} is still referred to by {license_count} license(s) and {article_count} article(s)",
-                row.id
-            )));
-        }
-        Ok(())
     }
 }

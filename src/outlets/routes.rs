@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::store;
 use super::Outlets;
 use super::{NewOutletRequest, OutletPatch, OutletView};
-use crate::audit::{self, soft_delete, Action, Change, Entity};
+use crate::audit::{self, Action, Change, Entity};
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::Db;
 use crate::http::pagination::{PageParams, Paged};
@@ -154,12 +154,7 @@ pub async fn remove(
     caller: Caller,
     id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::WriteRecords)?;
-    let id = id.get();
-    let actor = caller.actor();
-    db.write(move |conn| soft_delete::delete::<Outlets>(conn, &actor, id))
-        .await?;
-    Ok(crate::http::soft_delete::deleted())
+    crate::auth::records::remove::<Outlets>(&db, caller, id).await
 }
 
 /// Restores a deleted outlet (admin).
@@ -171,14 +166,5 @@ pub async fn restore(
     caller: Caller,
     id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Administer)?;
-    let id = id.get();
-    let actor = caller.actor();
-    let row = db
-        .write(move |conn| soft_delete::restore::<Outlets>(conn, &actor, id))
-        .await?;
-    Ok(crate::http::soft_delete::restored(
-        &OutletView::from(&row),
-        None,
-    ))
+    crate::auth::records::restore::<Outlets>(&db, caller, id).await
 }

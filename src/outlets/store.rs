@@ -167,23 +167,11 @@ pub fn references(conn: &mut DbConnection, id: i64) -> QueryResult<(i64, i64)> {
     Ok((license_count, article_count))
 }
 
+/// Deletes (`Some`) or restores (`None`) one record; 0 rows when it was not in that state.
 pub fn set_deleted(
     conn: &mut DbConnection,
     id: i64,
     deleted_at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
-    // Only a live record is deleted, only a deleted one restored: 0 rows tells the caller.
-    let changes = (
-        outlets::deleted_at.eq(deleted_at),
-        outlets::updated_at.eq(crate::types::now()),
-    );
-    let target = outlets::table.find(id);
-    match deleted_at {
-        Some(_) => diesel::update(target.filter(outlets::deleted_at.is_null()))
-            .set(changes)
-            .execute(conn),
-        None => diesel::update(target.filter(outlets::deleted_at.is_not_null()))
-            .set(changes)
-            .execute(conn),
-    }
+    crate::set_deleted!(conn, outlets, id, deleted_at)
 }
