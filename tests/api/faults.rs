@@ -159,14 +159,29 @@ async fn the_database_goes_away_and_comes_back() {
     config.db_timeout_ms = 500;
     let app = TestApp::spawn_with(Backend::Postgres, config, dir, None).await;
     let mut created = 0;
+    let mut ids = Vec::new();
     for i in 0..5 {
-        app.post("/v1/outlets", json!({"name": format!("Before {i}")}))
-            .await
-            .expect(201);
+        ids.push(
+            app.post("/v1/outlets", json!({"name": format!("Before {i}")}))
+                .await
+                .expect(201)
+                .id(),
+        );
         created += 1;
     }
 
     cluster.stop();
+    // Ids in a body are looked up: an outage must answer 503, never "there is no outlet" (422).
+    let license = json!({"grantor_outlet_id": ids[0], "licensee_outlet_id": ids[1], "scope": "feed",
+        "actions": ["republish"], "media": ["web"], "territories": ["US"], "valid_from": "2025-01-01"});
+    let answer = app.post("/v1/licenses", license).await;
+    assert_eq!(answer.status.as_u16(), 503, "license creation: {}", answer.text);
+    let article = json!({"title": "During the outage", "source_outlet_id": ids[0]});
+    let answer = app.post("/v1/articles", article).await;
+    assert_eq!(answer.status.as_u16(), 503, "article creation: {}", answer.text);
+    let reprint = json!({"article_id": 1, "outlet_id": ids[1], "reprinted_on": "2025-03-01", "medium": "web"});
+    let answer = app.post("/v1/reprints", reprint).await;
+    assert_eq!(answer.status.as_u16(), 503, "reprint creation: {}", answer.text);
     for i in 0..5 {
         let started = Instant::now();
         let answer = app
