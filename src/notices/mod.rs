@@ -5,6 +5,7 @@
 pub mod mailer;
 pub mod pass;
 pub mod routes;
+pub mod settings;
 pub mod store;
 
 use chrono::{Duration, NaiveDate};

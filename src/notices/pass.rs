@@ -2,7 +2,6 @@
 //! `rightsdesk notify`, and by `POST /v1/notices/run`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -21,45 +20,7 @@ use crate::licenses::store::LicenseRow;
 pub const EXPIRY: &str = "expiry";
 pub const TAKEDOWN: &str = "takedown";
 
-/// What a pass needs from the configuration.
-#[derive(Debug, Clone)]
-pub struct NoticeSettings {
-    pub leads: Vec<u32>,
-    pub desk_email: Option<String>,
-    pub mail_from: String,
-    pub max_attempts: i32,
-    pub lease: chrono::Duration,
-    pub batch: i64,
-}
-
-impl NoticeSettings {
-    /// The settings with the configured lead times and addresses; retries, lease and batch size
-    /// at their defaults.
-    pub fn new(leads: Vec<u32>, desk_email: Option<String>, mail_from: String) -> NoticeSettings {
-        NoticeSettings {
-            leads,
-            desk_email,
-            mail_from,
-            max_attempts: 6,
-            lease: chrono::Duration::minutes(5),
-            batch: 500,
-        }
-    }
-}
-
-/// Raised at shutdown: a running pass stops between two emails.
-#[derive(Debug, Clone, Default)]
-pub struct Stopping(pub std::sync::Arc<AtomicBool>);
-
-impl Stopping {
-    pub fn raise(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_raised(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
+pub use super::settings::{NoticeSettings, Stopping};
 
 /// One email a pass sends (or would send, on a dry run).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -364,8 +325,10 @@ pub fn message_id(notice_ids: &[i64], mail_from: &str) -> String {
     )
 }
 
-/// Runs one pass on `today`. A dry run plans and renders without writing or sending. `stop` is
-/// checked between emails, so a shutdown leaves nothing half-done.
+/// Runs one pass on `today`: plan and claim the due notices, drop those whose license changed,
+/// then send one digest per recipient. A dry run plans and renders without writing or sending.
+/// `stop` is checked between emails, so a shutdown leaves nothing half-done.
+#[tracing::instrument(skip(db, mailer, settings, stop))]
 pub async fn run_pass(
     db: &Db,
     mailer: &Mailer,
@@ -380,67 +343,144 @@ pub async fn run_pass(
         ..PassReport::default()
     };
     let token = format!("{}:{}", std::process::id(), uuid::Uuid::new_v4().simple());
-
-    let s = settings.clone();
-    let claim_token = token.clone();
-    let (planned, mut claimed, plan_time) = if dry_run {
-        db.read(move |conn| {
-            let started = std::time::Instant::now();
-            let due_today = plan(conn, &s, today, now)?;
-            let plan_time = started.elapsed();
-            let planned: Vec<NewNotice> = due_today
-                .into_iter()
-                .filter(|n| !store::exists(conn, n).unwrap_or(true))
-                .collect();
-            let mut due = store::due(conn, now, s.batch)?;
-            let next_id = due.iter().map(|n| n.id).max().unwrap_or(0);
-            due.extend(planned.iter().enumerate().map(|(i, n)| NoticeRow {
-                id: next_id + 1 + i as i64,
-                license_id: n.license_id,
-                kind: n.kind.clone(),
-                recipient: n.recipient.clone(),
-                lead: n.lead.clone(),
-                expires_on: n.expires_on,
-                status: n.status.clone(),
-                attempts: 0,
-                last_error: None,
-                sent_at: None,
-                next_attempt_at: None,
-                claimed_by: None,
-                lease_until: None,
-                message_id: None,
-                created_at: now,
-                updated_at: now,
-            }));
-            Ok::<_, ApiError>((planned.len(), due, plan_time))
-        })
-        .await?
-    } else {
-        db.write(move |conn| {
-            let started = std::time::Instant::now();
-            let due_now = plan(conn, &s, today, now)?;
-            let plan_time = started.elapsed();
-            let planned = store::insert_new(conn, &due_now)?;
-            let claimed = store::claim(conn, &claim_token, now, now + s.lease, s.batch)?;
-            Ok::<_, ApiError>((planned, claimed, plan_time))
-        })
-        .await?
-    };
-    report.planned = planned;
-    report.plan_ms = plan_time.as_millis() as u64;
-    if claimed.is_empty() {
+    let claimed = claim(db, settings, today, now, dry_run, &token).await?;
+    report.planned = claimed.planned;
+    report.plan_ms = u64::try_from(claimed.plan_time.as_millis()).unwrap_or(u64::MAX);
+    if claimed.notices.is_empty() {
         return Ok(report);
     }
-
-    let for_context = claimed.clone();
+    let for_context = claimed.notices.clone();
     let ctx = db
         .read(move |conn| Ok::<_, ApiError>(load_context(conn, &for_context)?))
         .await?;
+    let keep = drop_changed(
+        db,
+        claimed.notices,
+        &ctx,
+        today,
+        now,
+        dry_run,
+        &token,
+        &mut report,
+    )
+    .await?;
+    send_digests(
+        db,
+        mailer,
+        settings,
+        keep,
+        &ctx,
+        today,
+        now,
+        dry_run,
+        &token,
+        stop,
+        &mut report,
+    )
+    .await?;
+    Ok(report)
+}
 
-    // Drop the notices whose license changed since they were planned.
+/// What the planning step left to send.
+struct Claimed {
+    planned: usize,
+    notices: Vec<NoticeRow>,
+    plan_time: std::time::Duration,
+}
+
+/// Plans the notices due on `today` into the outbox and claims a batch of the due ones under a
+/// lease (on a dry run: only reads, and shows what would be claimed).
+#[tracing::instrument(skip(db, settings, token))]
+async fn claim(
+    db: &Db,
+    settings: &NoticeSettings,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    dry_run: bool,
+    token: &str,
+) -> Result<Claimed, ApiError> {
+    let s = settings.clone();
+    if dry_run {
+        return db
+            .read(move |conn| {
+                let started = std::time::Instant::now();
+                let due_today = plan(conn, &s, today, now)?;
+                let plan_time = started.elapsed();
+                let mut planned = Vec::new();
+                for notice in due_today {
+                    if !store::exists(conn, &notice)? {
+                        planned.push(notice);
+                    }
+                }
+                let mut due = store::due(conn, now, s.batch)?;
+                let next_id = due.iter().map(|n| n.id).max().unwrap_or(0);
+                due.extend(
+                    (next_id + 1..)
+                        .zip(planned.iter())
+                        .map(|(id, n)| preview_row(id, n, now)),
+                );
+                Ok::<_, ApiError>(Claimed {
+                    planned: planned.len(),
+                    notices: due,
+                    plan_time,
+                })
+            })
+            .await;
+    }
+    let claim_token = token.to_string();
+    db.write(move |conn| {
+        let started = std::time::Instant::now();
+        let due_now = plan(conn, &s, today, now)?;
+        let plan_time = started.elapsed();
+        let planned = store::insert_new(conn, &due_now)?;
+        let notices = store::claim(conn, &claim_token, now, now + s.lease, s.batch)?;
+        Ok::<_, ApiError>(Claimed {
+            planned,
+            notices,
+            plan_time,
+        })
+    })
+    .await
+}
+
+/// A planned notice as the row it would become (dry runs).
+fn preview_row(id: i64, n: &NewNotice, now: NaiveDateTime) -> NoticeRow {
+    NoticeRow {
+        id,
+        license_id: n.license_id,
+        kind: n.kind.clone(),
+        recipient: n.recipient.clone(),
+        lead: n.lead.clone(),
+        expires_on: n.expires_on,
+        status: n.status.clone(),
+        attempts: 0,
+        last_error: None,
+        sent_at: None,
+        next_attempt_at: None,
+        claimed_by: None,
+        lease_until: None,
+        message_id: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Drops (and records as suppressed) the claimed notices whose license changed since they were
+/// planned; answers the rest.
+#[allow(clippy::too_many_arguments)]
+async fn drop_changed(
+    db: &Db,
+    claimed: Vec<NoticeRow>,
+    ctx: &Context,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    dry_run: bool,
+    token: &str,
+    report: &mut PassReport,
+) -> Result<Vec<NoticeRow>, ApiError> {
     let mut keep = Vec::new();
     let mut dropped: Vec<(i64, String)> = Vec::new();
-    for notice in claimed.drain(..) {
+    for notice in claimed {
         match still_due(&notice, ctx.licenses.get(&notice.license_id), today) {
             Ok(()) => keep.push(notice),
             Err(reason) => dropped.push((notice.id, reason)),
@@ -448,7 +488,7 @@ pub async fn run_pass(
     }
     report.suppressed = dropped.len();
     if !dry_run && !dropped.is_empty() {
-        let t = token.clone();
+        let t = token.to_string();
         db.write(move |conn| {
             for (id, reason) in dropped {
                 store::record(conn, &[id], &t, now, &Outcome::Suppressed { reason })?;
@@ -457,8 +497,25 @@ pub async fn run_pass(
         })
         .await?;
     }
+    Ok(keep)
+}
 
-    // One email per recipient, listing all of that recipient's due licenses.
+/// One email per recipient, listing all of that recipient's due licenses; each outcome is
+/// recorded as soon as the mail server answers.
+#[allow(clippy::too_many_arguments)]
+async fn send_digests(
+    db: &Db,
+    mailer: &Mailer,
+    settings: &NoticeSettings,
+    keep: Vec<NoticeRow>,
+    ctx: &Context,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    dry_run: bool,
+    token: &str,
+    stop: &Stopping,
+    report: &mut PassReport,
+) -> Result<(), ApiError> {
     let mut by_recipient: BTreeMap<String, Vec<NoticeRow>> = BTreeMap::new();
     for notice in keep {
         by_recipient
@@ -472,7 +529,7 @@ pub async fn run_pass(
         }
         let items: Vec<DigestItem> = notices
             .iter()
-            .filter_map(|n| digest_item(n, &ctx, settings.desk_email.as_deref()))
+            .filter_map(|n| digest_item(n, ctx, settings.desk_email.as_deref()))
             .collect();
         let digest = render_digest(&items, today);
         let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
@@ -523,7 +580,7 @@ pub async fn run_pass(
                 }
             }
         };
-        let t = token.clone();
+        let t = token.to_string();
         db.write(move |conn| {
             Ok::<_, ApiError>(store::record(
                 conn,
@@ -535,5 +592,5 @@ pub async fn run_pass(
         })
         .await?;
     }
-    Ok(report)
+    Ok(())
 }
