@@ -64,15 +64,44 @@ fn extraction(c: &mut Criterion) {
     let mut big = String::from(SEED);
     while big.len() < 1_000_000 {
         big.push_str("Frustration is growing in Washington over the resource deal, officials said on Sunday. ");
-        if big.len() % 7 == 0 {
+        if big.len().is_multiple_of(7) {
             big.push('\n');
         }
+    }
+    // 1 MB where every few lines are rights-shaped, in several languages: the lexicon, the
+    // candidates and the name readers all run.
+    const RIGHTS: &[&str] = &[
+        "© 2019 Vox Media, Inc. All Rights Reserved",
+        "Copyright © 2021 Bennett, Coleman & Co. Ltd. All rights reserved.",
+        "(с) 2006-2019 ООО \"Медиа\". Все права защищены.",
+        "Dieser Artikel ist zuerst bei \"Capital\" erschienen.",
+        "Quelle: dpa-AFX",
+        "This article originally appeared on [Site](https://example.org) and is republished with permission.",
+        "Prinz Harry, Herzog von Sussex. © Victoria Jones/PA Wire/dpa",
+        "He said: \"Copyright 2020 Acme. All rights reserved,\" and left.",
+        "Alle Inhalte stehen unter einer CC BY-SA 3.0 Lizenz.",
+        "AFPBB Newsに掲載している写真・見出し・記事の無断使用を禁じます。 © AFPBB News",
+    ];
+    let mut shaped = String::new();
+    let mut i = 0usize;
+    while shaped.len() < 1_000_000 {
+        shaped.push_str(
+            "The council met on Tuesday and voted to extend the budget talks by a week.\n",
+        );
+        if i.is_multiple_of(3) {
+            shaped.push_str(RIGHTS[(i / 3) % RIGHTS.len()]);
+            shaped.push('\n');
+        }
+        i += 1;
     }
     let mut group = c.benchmark_group("extract: 1 MB");
     group.throughput(Throughput::Bytes(big.len() as u64));
     group.sample_size(20);
     group.bench_function("seed + 1 MB of body text", |b| {
         b.iter(|| extract(black_box(&big)))
+    });
+    group.bench_function("1 MB with a rights line every few lines", |b| {
+        b.iter(|| extract(black_box(&shaped)))
     });
     group.finish();
 }
