@@ -34,9 +34,9 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::PermissionKind;
-use copyright::{CopyrightSpans, YearTo};
+use copyright::CopyrightSpans;
 use permission::Permission;
-use text::{trim_range, Doc};
+use text::{trim_range, Doc, YearTo};
 
 pub use html::html_to_text;
 

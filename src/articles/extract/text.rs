@@ -215,6 +215,55 @@ pub(super) fn first_year(text: &str, from: usize, to: usize) -> Option<Range<usi
         .find_map(|(i, _)| year_at(text, from + i).filter(|y| y.end <= to))
 }
 
+/// The second year of a copyright line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum YearTo {
+    /// One year: both years are that year.
+    Same,
+    /// "2012-": open.
+    Open,
+    /// "1999-2025", "2005, 2009".
+    Year(Range<usize>),
+}
+
+/// Years at `pos`: "2024", "1999-2025", "1998 – 2023", "2012-", "2005, 2009",
+/// "1996-Thu Dec 15 06:14:35 EST 2016".
+pub(super) fn read_years(
+    text: &str,
+    pos: usize,
+    end: usize,
+) -> Option<(Range<usize>, YearTo, usize)> {
+    let from = year_at(text, pos).filter(|y| y.end <= end)?;
+    let mut p = from.end;
+    let after = skip_spaces(text, p, end);
+    let rest = text.get(after..end).unwrap_or("");
+    if let Some(dash) = rest.chars().next().filter(|c| matches!(c, '-' | '–' | '—')) {
+        let q = skip_spaces(text, after + dash.len_utf8(), end);
+        if let Some(to) = year_at(text, q).filter(|y| y.end <= end) {
+            return Some((from, YearTo::Year(to.clone()), to.end));
+        }
+        // A date after the dash, ending in a year.
+        let window = text.get(q..end.min(q + 40)).unwrap_or("");
+        if let Some(y) = first_year(text, q, q + window.len()) {
+            let between = &text[q..y.start];
+            if between.chars().any(|c| c.is_ascii_digit()) && !between.contains('.') {
+                return Some((from, YearTo::Year(y.clone()), y.end));
+            }
+        }
+        if q >= end || !text[q..].starts_with(|c: char| c.is_ascii_digit()) {
+            p = after + dash.len_utf8();
+            return Some((from, YearTo::Open, p));
+        }
+    }
+    if rest.starts_with(',') {
+        let q = skip_spaces(text, after + 1, end);
+        if let Some(to) = year_at(text, q).filter(|y| y.end <= end) {
+            return Some((from, YearTo::Year(to.clone()), to.end));
+        }
+    }
+    Some((from, YearTo::Same, p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
