@@ -2,6 +2,7 @@
 //! are pure ([`due_lead`], [`backoff`], [`render_digest`]); `store.rs` keeps the outbox, `mailer.rs`
 //! sends, `pass.rs` runs one pass, `routes.rs` is the HTTP side.
 
+pub mod email;
 pub mod mailer;
 pub mod pass;
 pub mod routes;
@@ -110,7 +111,7 @@ impl std::str::FromStr for NoticeStatus {
 }
 
 /// One license in a digest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DigestItem {
     pub license_id: i64,
     pub lead: String,
@@ -149,130 +150,7 @@ fn when(item: &DigestItem, today: NaiveDate) -> String {
     }
 }
 
-/// Renders one recipient's digest: every due license, soonest first.
-pub fn render_digest(items: &[DigestItem], today: NaiveDate) -> Digest {
-    let mut items = items.to_vec();
-    items.sort_by_key(|i| (i.ends_on, i.license_id));
-    let takedowns = items.iter().filter(|i| i.takedown).count();
-    let first = items.first();
-    let subject = match (items.len(), takedowns, first) {
-        (_, _, None) => "[rightsdesk] nothing due".to_string(),
-        (1, 1, Some(i)) => format!(
-            "[rightsdesk] Take down: \"{}\" ({}) — license {} {}",
-            i.what,
-            i.partner,
-            i.license_id,
-            when(i, today)
-        ),
-        (1, _, Some(i)) => format!(
-            "[rightsdesk] License ending: \"{}\" for {} {}",
-            i.what,
-            i.partner,
-            when(i, today)
-        ),
-        (n, _, Some(i)) => format!(
-            "[rightsdesk] {n} licenses need attention; first: \"{}\" {}",
-            i.what,
-            when(i, today)
-        ),
-    };
-    let mut text = String::from("Licenses that need your attention (rightsdesk)\n\n");
-    let mut html = String::from(
-        "<!doctype html><html><body style=\"font-family: sans-serif\"><h1 style=\"font-size: 18px\">Licenses that need your attention</h1>",
-    );
-    let esc = |s: &str| html_escape::encode_text(s).to_string();
-    for item in &items {
-        let heading = if item.takedown { "TAKE DOWN" } else { "ENDING" };
-        text.push_str(&format!(
-            "{heading}: {} — license {} {}\n",
-            item.what,
-            item.license_id,
-            when(item, today)
-        ));
-        if let Some(url) = &item.url {
-            text.push_str(&format!("  Article: {url}\n"));
-        }
-        text.push_str(&format!(
-            "  Partner: {}   Grantor: {}\n",
-            item.partner, item.grantor
-        ));
-        text.push_str(&format!(
-            "  Last day: {}   Notice: {}\n",
-            item.ends_on, item.lead
-        ));
-        text.push_str(&format!(
-            "  Actions: {}   Media: {}   Territories: {}\n",
-            item.actions, item.media, item.territories
-        ));
-        if let Some(credit) = &item.credit_line {
-            text.push_str(&format!("  Credit line: {credit}\n"));
-        }
-        let archive = if item.archive_allowed {
-            "Archive rights: yes, published copies may stay online after the end date."
-        } else {
-            "Archive rights: no, published copies must come down after the end date."
-        };
-        text.push_str(&format!("  {archive}\n"));
-        if !item.reprint_urls.is_empty() {
-            text.push_str("  Reprints to take down:\n");
-            for url in &item.reprint_urls {
-                text.push_str(&format!("    - {url}\n"));
-            }
-        }
-        text.push_str(&format!("  To renew, contact: {}\n\n", item.renew_contact));
-
-        html.push_str(&format!(
-            "<h2 style=\"font-size: 16px\">{heading}: {} <small>(license {}, {})</small></h2><table>",
-            esc(&item.what),
-            item.license_id,
-            esc(&when(item, today))
-        ));
-        let mut row = |k: &str, v: &str| {
-            html.push_str(&format!(
-                "<tr><th align=\"left\">{}</th><td>{}</td></tr>",
-                esc(k),
-                esc(v)
-            ))
-        };
-        if let Some(url) = &item.url {
-            row("Article", url);
-        }
-        row("Partner", &item.partner);
-        row("Grantor", &item.grantor);
-        row("Last day", &item.ends_on.to_string());
-        row("Notice", &item.lead);
-        row("Actions", &item.actions);
-        row("Media", &item.media);
-        row("Territories", &item.territories);
-        if let Some(credit) = &item.credit_line {
-            row("Credit line", credit);
-        }
-        row(
-            "Archive rights",
-            if item.archive_allowed {
-                "yes"
-            } else {
-                "no: take published copies down"
-            },
-        );
-        row("To renew, contact", &item.renew_contact);
-        html.push_str("</table>");
-        if !item.reprint_urls.is_empty() {
-            html.push_str("<p>Reprints to take down:</p><ul>");
-            for url in &item.reprint_urls {
-                html.push_str(&format!("<li>{}</li>", esc(url)));
-            }
-            html.push_str("</ul>");
-        }
-    }
-    text.push_str("You receive this because you are a contact of the partner outlet or of the syndication desk.\n");
-    html.push_str("<p style=\"color: #666\">You receive this because you are a contact of the partner outlet or of the syndication desk.</p></body></html>");
-    Digest {
-        subject,
-        text,
-        html,
-    }
-}
+pub use email::render_digest;
 
 #[cfg(test)]
 mod tests {
@@ -347,7 +225,7 @@ mod tests {
             renew_contact: "syndication@worthynews.com".into(),
             reprint_urls: vec![],
         };
-        let d = render_digest(std::slice::from_ref(&item), day("2025-12-24"));
+        let d = render_digest(std::slice::from_ref(&item), day("2025-12-24")).unwrap();
         assert_eq!(d.subject, "[rightsdesk] License ending: \"Ukrainian President Open To Resign\" for Gazette <Daily> ends 2025-12-31 (in 7 days)");
         assert!(d
             .text
@@ -365,7 +243,8 @@ mod tests {
                 },
             ],
             day("2025-12-24"),
-        );
+        )
+        .unwrap();
         assert!(two
             .subject
             .starts_with("[rightsdesk] 2 licenses need attention"));

@@ -531,7 +531,8 @@ async fn send_digests(
             .iter()
             .filter_map(|n| digest_item(n, ctx, settings.desk_email.as_deref()))
             .collect();
-        let digest = render_digest(&items, today);
+        let digest = render_digest(&items, today)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("rendering a notice: {e}")))?;
         let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
         let mut license_ids: Vec<i64> = notices.iter().map(|n| n.license_id).collect();
         license_ids.dedup();

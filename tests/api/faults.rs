@@ -175,13 +175,28 @@ async fn the_database_goes_away_and_comes_back() {
     let license = json!({"grantor_outlet_id": ids[0], "licensee_outlet_id": ids[1], "scope": "feed",
         "actions": ["republish"], "media": ["web"], "territories": ["US"], "valid_from": "2025-01-01"});
     let answer = app.post("/v1/licenses", license).await;
-    assert_eq!(answer.status.as_u16(), 503, "license creation: {}", answer.text);
+    assert_eq!(
+        answer.status.as_u16(),
+        503,
+        "license creation: {}",
+        answer.text
+    );
     let article = json!({"title": "During the outage", "source_outlet_id": ids[0]});
     let answer = app.post("/v1/articles", article).await;
-    assert_eq!(answer.status.as_u16(), 503, "article creation: {}", answer.text);
+    assert_eq!(
+        answer.status.as_u16(),
+        503,
+        "article creation: {}",
+        answer.text
+    );
     let reprint = json!({"article_id": 1, "outlet_id": ids[1], "reprinted_on": "2025-03-01", "medium": "web"});
     let answer = app.post("/v1/reprints", reprint).await;
-    assert_eq!(answer.status.as_u16(), 503, "reprint creation: {}", answer.text);
+    assert_eq!(
+        answer.status.as_u16(),
+        503,
+        "reprint creation: {}",
+        answer.text
+    );
     for i in 0..5 {
         let started = Instant::now();
         let answer = app

@@ -199,10 +199,18 @@ fn migrate(url: &str, data_dir: &std::path::Path) -> String {
 fn migrate_reports_what_it_applied() {
     let migrations: Vec<String> = std::fs::read_dir("migrations/sqlite")
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().replace(['-', '_'], ""))
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .replace(['-', '_'], "")
+        })
         .collect();
     let dir = tempfile::tempdir().unwrap();
-    let mut urls = vec![format!("sqlite://{}", dir.path().join("fresh.db").display())];
+    let mut urls = vec![format!(
+        "sqlite://{}",
+        dir.path().join("fresh.db").display()
+    )];
     let pg = PgDatabase::create();
     if let Some(pg) = &pg {
         urls.push(pg.url.clone());
@@ -221,6 +229,9 @@ fn migrate_reports_what_it_applied() {
             );
         }
         let second = migrate(&url, dir.path());
-        assert!(second.contains("no migration was pending"), "{url}: {second}");
+        assert!(
+            second.contains("no migration was pending"),
+            "{url}: {second}"
+        );
     }
 }
