@@ -25,6 +25,7 @@ use crate::{articles, audit, auth, licenses, notices, outlets, reprints, rights}
         licenses::routes::history, licenses::routes::remove, licenses::routes::restore, licenses::routes::odrl, licenses::routes::import_csv, crate::calendar::routes::feed,
         rights::routes::check,
         reprints::routes::create, reprints::routes::list, reprints::routes::read,
+        reprints::routes::update, reprints::routes::remove, reprints::routes::restore,
         notices::routes::list, notices::routes::run, notices::routes::test_email,
         audit::routes::list_audit,
     ),

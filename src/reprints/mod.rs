@@ -2,6 +2,7 @@
 //! stored with its verdict, so the desk can list every uncovered one.
 
 pub mod routes;
+pub mod service;
 pub mod store;
 
 use chrono::NaiveDate;
@@ -57,6 +58,7 @@ impl NewReprintRequest {
             f.error("outlet_id", "must be the id of an outlet");
         }
         let reprinted_on = f.date("reprinted_on", Some(&self.reprinted_on));
+        check_not_future(&mut f, reprinted_on);
         let draft = ReprintDraft {
             article_id: self.article_id,
             outlet_id: self.outlet_id,
@@ -75,6 +77,102 @@ impl NewReprintRequest {
         };
         f.finish(draft)
     }
+}
+
+/// A reprint is recorded once it happened: a date after tomorrow (any time zone's today) is a
+/// typing mistake.
+fn check_not_future(f: &mut Fields, on: Option<NaiveDate>) {
+    let latest = crate::types::today() + chrono::Days::new(1);
+    if on.is_some_and(|on| on > latest) {
+        f.error(
+            "reprinted_on",
+            format!("a reprint is recorded once it happened: {latest} at the latest"),
+        );
+    }
+}
+
+/// A correction of a reprint: the fields to change (absent ones stay as they are).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReprintPatch {
+    #[schema(minimum = 1)]
+    pub article_id: Option<i64>,
+    #[schema(example = "2025-06-02", format = Date)]
+    pub reprinted_on: Option<String>,
+    #[schema(value_type = Option<crate::licenses::rules::Medium>)]
+    pub medium: Option<String>,
+    #[schema(value_type = Option<crate::licenses::rules::Action>)]
+    pub action: Option<String>,
+    /// A country code; null removes it
+    #[serde(default, deserialize_with = "crate::types::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub territory: Option<Option<String>>,
+    /// null removes it
+    #[serde(default, deserialize_with = "crate::types::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub url: Option<Option<String>>,
+    /// null removes it
+    #[serde(default, deserialize_with = "crate::types::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub credit_line_used: Option<Option<String>>,
+}
+
+impl ReprintPatch {
+    /// The corrected reprint: the stored one with these changes, every field checked again.
+    pub fn apply(self, current: &ReprintRow) -> Result<ReprintDraft, ApiError> {
+        let mut f = Fields::new();
+        let reprinted_on = match self.reprinted_on.as_deref() {
+            Some(raw) => f.date("reprinted_on", Some(raw)),
+            None => Some(current.reprinted_on),
+        };
+        if self.reprinted_on.is_some() {
+            check_not_future(&mut f, reprinted_on);
+        }
+        let medium = match self.medium.as_deref() {
+            Some(raw) => f.parse("medium", Some(raw)),
+            None => Some(stored_value(current.id, "medium", &current.medium)?),
+        };
+        let action = match self.action.as_deref() {
+            Some(raw) => f.parse("action", Some(raw)),
+            None => Some(stored_value(current.id, "action", &current.action)?),
+        };
+        let territory = match self.territory {
+            Some(raw) => f.parse("territory", raw.as_deref()),
+            None => current.territory.as_deref().and_then(|t| t.parse().ok()),
+        };
+        let url = match self.url {
+            Some(raw) => f.parse("url", raw.as_deref()),
+            None => current.url.as_deref().and_then(|u| u.parse().ok()),
+        };
+        let credit_line_used = match self.credit_line_used {
+            Some(raw) => f.optional_text("credit_line_used", raw.as_deref(), 2000),
+            None => current.credit_line_used.clone(),
+        };
+        let article_id = self.article_id.unwrap_or(current.article_id);
+        if article_id <= 0 {
+            f.error("article_id", "must be the id of an article");
+        }
+        let draft = ReprintDraft {
+            article_id,
+            outlet_id: current.outlet_id,
+            reprinted_on: reprinted_on.unwrap_or(current.reprinted_on),
+            action: action.unwrap_or(Action::Republish),
+            medium: medium.unwrap_or(Medium::Web),
+            territory,
+            url,
+            credit_line_used,
+        };
+        f.finish(draft)
+    }
+}
+
+/// A value as stored; one that no longer parses is a bug (500), not the caller's mistake.
+fn stored_value<T: std::str::FromStr>(id: i64, what: &str, raw: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError::Internal(anyhow::anyhow!(
+            "reprint {id} has an unreadable {what}: {raw}"
+        ))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -112,6 +210,8 @@ pub struct ReprintView {
     pub outlet_id: i64,
     pub reprinted_on: NaiveDate,
     pub medium: String,
+    /// What was done (republish, excerpt, ...); the verdict depends on it
+    pub action: String,
     pub territory: Option<String>,
     pub url: Option<String>,
     pub credit_line_used: Option<String>,
@@ -131,6 +231,7 @@ impl From<&ReprintRow> for ReprintView {
             outlet_id: r.outlet_id,
             reprinted_on: r.reprinted_on,
             medium: r.medium.clone(),
+            action: r.action.clone(),
             territory: r.territory.clone(),
             url: r.url.clone(),
             credit_line_used: r.credit_line_used.clone(),

@@ -4,8 +4,8 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::store::{self, ReprintFilter};
-use super::{Compliance, NewReprintRequest, ReprintView};
-use crate::audit::{self, Change, Entity};
+use super::service::{self, Reprints};
+use super::{NewReprintRequest, ReprintPatch, ReprintView};
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::Db;
 use crate::http::fields::Fields;
@@ -13,12 +13,17 @@ use crate::http::pagination::{PageParams, Paged};
 use crate::http::problem::ApiError;
 use crate::http::route_table::{at, RouteTable};
 use crate::http::{created, RecordId};
-use crate::licenses::rules::{self, Reason, Use};
 
 /// The endpoints of this feature.
 pub fn configure(t: &mut RouteTable<'_>) {
     t.mount(at("/v1/reprints").post(create).get(list));
-    t.mount(at("/v1/reprints/{id}").get(read));
+    t.mount(
+        at("/v1/reprints/{id}")
+            .get(read)
+            .patch(update)
+            .delete(remove),
+    );
+    t.mount(at("/v1/reprints/{id}/restore").post(restore));
 }
 
 /// Records a reprint and its verdict: covered by a license, or uncovered and why.
@@ -39,63 +44,9 @@ pub async fn create(
             return Err(ApiError::NotFound);
         }
     }
+    let actor = caller.actor();
     let row = db
-        .write(move |conn| {
-            if !crate::outlets::store::exists(conn, draft.outlet_id)? {
-                return Err(ApiError::validation(
-                    "outlet_id",
-                    format!("there is no outlet {}", draft.outlet_id),
-                ));
-            }
-            // A partner records reprints of the articles it can see; anything else does not exist for it.
-            if let Err(diesel::result::Error::NotFound) =
-                crate::articles::store::find(conn, draft.article_id, scope)
-            {
-                return Err(match scope {
-                    Scope::All => ApiError::validation(
-                        "article_id",
-                        format!("there is no article {}", draft.article_id),
-                    ),
-                    Scope::Outlet(_) => ApiError::NotFound,
-                });
-            }
-            let wanted = Use::new(
-                draft.action,
-                draft.medium,
-                draft.territory,
-                draft.reprinted_on,
-                crate::types::now(),
-            );
-            let (_, verdict) =
-                crate::rights::evaluate(conn, draft.outlet_id, draft.article_id, &wanted)?
-                    .ok_or(ApiError::NotFound)?;
-            let (compliance, license_id, reasons) = match &verdict.covering {
-                Some(license) => {
-                    let required = verdict.credit_line.as_deref().unwrap_or("");
-                    if rules::credit_given(required, draft.credit_line_used.as_deref()) {
-                        (Compliance::Covered, Some(license.id), Vec::new())
-                    } else {
-                        (
-                            Compliance::Uncovered,
-                            Some(license.id),
-                            vec![Reason::CreditLineMissing],
-                        )
-                    }
-                }
-                None => (Compliance::Uncovered, None, verdict.reasons()),
-            };
-            let row = store::insert(conn, &draft, compliance, license_id, &reasons)?;
-            audit::record(
-                conn,
-                Change::created(
-                    &caller.actor(),
-                    Entity::Reprint,
-                    row.id,
-                    &ReprintView::from(&row),
-                ),
-            )?;
-            Ok(row)
-        })
+        .write(move |conn| service::record_reprint(conn, &actor, scope, &draft))
         .await?;
     Ok(created(
         format!("/v1/reprints/{}", row.id),
@@ -111,6 +62,9 @@ pub struct ReprintQuery {
     /// covered or uncovered
     #[param(pattern = "^(covered|uncovered)$")]
     pub compliance: Option<String>,
+    /// What the reprint did (republish, excerpt, ...)
+    #[param(value_type = Option<crate::licenses::rules::Action>)]
+    pub action: Option<String>,
     /// Reprinted on or after (YYYY-MM-DD)
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
@@ -139,6 +93,7 @@ pub async fn list(
         article: q.article_id,
         license: q.license_id,
         compliance: f.parse("compliance", q.compliance.as_deref()),
+        action: f.parse("action", q.action.as_deref()),
         from: f.date("from", q.from.as_deref()),
         to: f.date("to", q.to.as_deref()),
     };
@@ -179,6 +134,59 @@ pub async fn read(
     Ok(HttpResponse::Ok().json(ReprintView::from(&row)))
 }
 
+/// Corrects a reprint (its date, medium, territory, action, URL or credit line): the verdict is
+/// worked out again and the change audited. Send the whole reprint as on creation.
+#[utoipa::path(patch, path = "/v1/reprints/{id}", tag = "reprints", params(RecordId), request_body = ReprintPatch,
+    responses((status = 200, body = ReprintView), (status = 404, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn update(
+    db: web::Data<Db>,
+    caller: Caller,
+    id: RecordId,
+    body: crate::http::json::Json<ReprintPatch>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::RecordReprints)?;
+    let id = id.get();
+    let scope = caller.scope();
+    let patch = body.into_inner();
+    let actor = caller.actor();
+    let row = db
+        .write(move |conn| {
+            let before = store::find(conn, id, scope)?;
+            let draft = patch.apply(&before)?;
+            service::correct(conn, &actor, scope, id, &draft)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ReprintView::from(&row)))
+}
+
+/// Withdraws a reprint recorded by mistake (softly: it stops counting towards its license's uses;
+/// an admin can restore it).
+#[utoipa::path(delete, path = "/v1/reprints/{id}", tag = "reprints", params(RecordId),
+    responses((status = 204), (status = 404, body = crate::http::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn remove(
+    db: web::Data<Db>,
+    caller: Caller,
+    id: RecordId,
+) -> Result<HttpResponse, ApiError> {
+    crate::auth::records::remove::<Reprints>(&db, caller, id).await
+}
+
+/// Restores a withdrawn reprint (admin).
+#[utoipa::path(post, path = "/v1/reprints/{id}/restore", tag = "reprints", params(RecordId),
+    responses((status = 200, body = ReprintView), (status = 404, body = crate::http::problem::Problem),
+              (status = 409, body = crate::http::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn restore(
+    db: web::Data<Db>,
+    caller: Caller,
+    id: RecordId,
+) -> Result<HttpResponse, ApiError> {
+    crate::auth::records::restore::<Reprints>(&db, caller, id).await
+}
+
 /// The reprint list as CSV, every page, streamed: the desk's list of violations in a spreadsheet.
 fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
     use crate::http::csv::opt;
@@ -188,6 +196,7 @@ fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
         "outlet_id",
         "reprinted_on",
         "medium",
+        "action",
         "territory",
         "url",
         "credit_line_used",
@@ -210,6 +219,7 @@ fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
                     r.outlet_id.to_string(),
                     r.reprinted_on.to_string(),
                     r.medium.clone(),
+                    r.action.clone(),
                     opt(&r.territory),
                     opt(&r.url),
                     opt(&r.credit_line_used),

@@ -26,6 +26,7 @@ pub struct ReprintRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    pub action: String,
 }
 
 impl ReprintRow {
@@ -50,6 +51,7 @@ struct NewReprintRow<'a> {
     compliance: &'a str,
     license_id: Option<i64>,
     reasons: String,
+    action: &'a str,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -72,11 +74,8 @@ pub fn insert(
         credit_line_used: draft.credit_line_used.as_deref(),
         compliance: compliance.as_str(),
         license_id,
-        reasons: reasons
-            .iter()
-            .map(|r| r.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
+        reasons: reason_list(reasons),
+        action: draft.action.as_str(),
         created_at: now,
         updated_at: now,
     };
@@ -85,6 +84,83 @@ pub fn insert(
         .execute(conn)?;
     let id = last_insert_id(conn)?;
     find(conn, id, Scope::All)
+}
+
+/// A reprint with its verdict, as a correction writes it.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = reprints)]
+#[diesel(treat_none_as_null = true)]
+struct ReprintChanges<'a> {
+    article_id: i64,
+    outlet_id: i64,
+    reprinted_on: NaiveDate,
+    medium: &'a str,
+    territory: Option<&'a str>,
+    url: Option<&'a str>,
+    credit_line_used: Option<&'a str>,
+    compliance: &'a str,
+    license_id: Option<i64>,
+    reasons: String,
+    action: &'a str,
+    updated_at: NaiveDateTime,
+}
+
+fn reason_list(reasons: &[Reason]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Rewrites a live reprint with corrected facts and its new verdict.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    draft: &ReprintDraft,
+    compliance: Compliance,
+    license_id: Option<i64>,
+    reasons: &[Reason],
+) -> QueryResult<ReprintRow> {
+    let changes = ReprintChanges {
+        article_id: draft.article_id,
+        outlet_id: draft.outlet_id,
+        reprinted_on: draft.reprinted_on,
+        medium: draft.medium.as_str(),
+        territory: draft.territory.as_ref().map(|t| t.code()),
+        url: draft.url.as_ref().map(|u| u.as_str()),
+        credit_line_used: draft.credit_line_used.as_deref(),
+        compliance: compliance.as_str(),
+        license_id,
+        reasons: reason_list(reasons),
+        action: draft.action.as_str(),
+        updated_at: crate::types::now(),
+    };
+    diesel::update(
+        reprints::table
+            .filter(reprints::id.eq(id))
+            .filter(reprints::deleted_at.is_null()),
+    )
+    .set(&changes)
+    .execute(conn)?;
+    find(conn, id, Scope::All)
+}
+
+/// Any reprint, deleted or not (for restoring).
+pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<ReprintRow> {
+    reprints::table
+        .find(id)
+        .select(ReprintRow::as_select())
+        .first(conn)
+}
+
+/// Deletes (`Some`) or restores (`None`) one reprint; 0 rows when it was not in that state.
+pub fn set_deleted(
+    conn: &mut DbConnection,
+    id: i64,
+    deleted_at: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    crate::set_deleted!(conn, reprints, id, deleted_at)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64, scope: Scope) -> QueryResult<ReprintRow> {
@@ -107,6 +183,7 @@ pub struct ReprintFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub license: Option<i64>,
+    pub action: Option<crate::licenses::rules::Action>,
 }
 
 pub fn list(
@@ -140,6 +217,9 @@ pub fn list(
     }
     if let Some(to) = filter.to {
         query = query.filter(reprints::reprinted_on.le(to));
+    }
+    if let Some(action) = filter.action {
+        query = query.filter(reprints::action.eq(action.as_str()));
     }
     if let Some(license) = filter.license {
         query = query.filter(reprints::license_id.eq(license));

@@ -238,6 +238,21 @@ const RULES: &[Rule] = &[
         allowed: ALL,
     },
     Rule {
+        method: "patch",
+        template: "/v1/reprints/{id}",
+        allowed: &["admin", "desk", "partner"],
+    },
+    Rule {
+        method: "delete",
+        template: "/v1/reprints/{id}",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/reprints/{id}/restore",
+        allowed: ADMIN,
+    },
+    Rule {
         method: "post",
         template: "/v1/articles/ingest",
         allowed: STAFF_WRITE,
@@ -308,6 +323,7 @@ fn body_for(method: &str, template: &str, ids: &Ids) -> Option<Value> {
         ("post", "/v1/licenses/{id}/renew") => json!({"valid_until": "2027-12-31"}),
         ("post", "/v1/licenses/{id}/revoke") => json!({"reason": "table test"}),
         ("post", "/v1/notices/test-email") => json!({"to": "ops@rightsdesk.test"}),
+        ("patch", "/v1/reprints/{id}") => json!({"medium": "web"}),
         ("post", "/v1/reprints") => {
             json!({"article_id": ids.article, "outlet_id": ids.licensee, "reprinted_on": "2025-06-01", "medium": "web"})
         }
@@ -400,6 +416,9 @@ both_backends! {
                 }
                 if rule.template == "/v1/articles/{id}" && rule.method == "delete" && status == 204 {
                     app.post(&format!("/v1/articles/{}/restore", ids.article), json!({})).await.expect(200);
+                }
+                if rule.template == "/v1/reprints/{id}" && rule.method == "delete" && status == 204 {
+                    app.post(&format!("/v1/reprints/{}/restore", ids.reprint), json!({})).await.expect(200);
                 }
                 if rule.template == "/v1/licenses/{id}" && rule.method == "delete" && status == 204 {
                     app.post(&format!("/v1/licenses/{}/restore", ids.license), json!({})).await.expect(200);

@@ -11,6 +11,7 @@ mod auth;
 mod errors;
 mod extraction;
 mod faults;
+mod first_hour;
 mod ingest;
 mod interop;
 mod licenses;

@@ -1,0 +1,1 @@
+ALTER TABLE reprints DROP COLUMN action;
