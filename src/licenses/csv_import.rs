@@ -1,7 +1,8 @@
 //! CSV import of licenses: the columns `GET /v1/licenses` exports with `Accept: text/csv`, read
 //! back row by row into license terms. Pure: every row's mistakes are collected under
-//! `rows[N].field` (N is the spreadsheet's row number, the header being row 1); the route checks
-//! the rows against the database and writes all of them or none.
+//! `rows[N].field` (N is the spreadsheet's row number, the header being row 1); the service checks
+//! the rows against the database and writes all of them or none. A row with an `id` names the
+//! license it updates (its `version`, when given, must be the stored one); a row without creates.
 
 use std::collections::HashMap;
 
@@ -39,13 +40,16 @@ pub const EXPORTED: &[&str] = &[
     "updated_at",
 ];
 /// Exported, but set by the service: accepted and ignored, so an export goes back in unchanged.
-const IGNORED: &[&str] = &["id", "version", "created_at", "updated_at"];
+const IGNORED: &[&str] = &["created_at", "updated_at"];
+/// Name the license a row updates, and the version it was exported at.
+const IDENTITY: &[&str] = &["id", "version"];
 /// Read by the import but not exported.
 const IMPORT_ONLY: &[&str] = &["notes"];
 
 /// Does the import read this column?
 fn is_read(name: &str) -> bool {
-    (EXPORTED.contains(&name) && !IGNORED.contains(&name)) || IMPORT_ONLY.contains(&name)
+    (EXPORTED.contains(&name) && !IGNORED.contains(&name) && !IDENTITY.contains(&name))
+        || IMPORT_ONLY.contains(&name)
 }
 
 const REQUIRED: &[&str] = &[
@@ -58,11 +62,52 @@ const REQUIRED: &[&str] = &[
     "valid_from",
 ];
 
-/// One parsed row: its spreadsheet row number and its terms.
+/// One parsed row: its spreadsheet row number, the license it updates (if any) and its terms.
 #[derive(Debug)]
 pub struct ImportRow {
     pub row: usize,
+    pub id: Option<i64>,
+    pub version: Option<i32>,
+    /// Whether the file has a `notes` column (without one, an update keeps the notes).
+    pub has_notes: bool,
     pub draft: LicenseDraft,
+}
+
+/// The license a row names and the version it was read at.
+fn identity(cells: &HashMap<&str, &str>) -> Result<(Option<i64>, Option<i32>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let get = |name: &str| cells.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let id = match get("id") {
+        None => None,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.push(FieldError::new(
+                    "id",
+                    format!("'{raw}' is not a license id"),
+                ));
+                None
+            }
+        },
+    };
+    let version = match get("version") {
+        None => None,
+        Some(raw) => match raw.parse::<i32>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.push(FieldError::new(
+                    "version",
+                    format!("'{raw}' is not a version"),
+                ));
+                None
+            }
+        },
+    };
+    if errors.is_empty() {
+        Ok((id, version))
+    } else {
+        Err(errors)
+    }
 }
 
 fn prefix(row: usize, errors: Vec<FieldError>) -> impl Iterator<Item = FieldError> {
@@ -178,7 +223,8 @@ pub fn parse(body: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
         .collect();
     let mut errors = Vec::new();
     for name in &header {
-        if !is_read(name) && !IGNORED.contains(&name.as_str()) {
+        if !is_read(name) && !IGNORED.contains(&name.as_str()) && !IDENTITY.contains(&name.as_str())
+        {
             errors.push(FieldError::new(
                 "header",
                 format!("'{name}' is not a license column"),
@@ -221,9 +267,19 @@ pub fn parse(body: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
             .map(String::as_str)
             .zip(record.iter())
             .collect();
-        match parse_row(&cells) {
-            Ok(draft) => rows.push(ImportRow { row, draft }),
-            Err(row_errors) => errors.extend(prefix(row, row_errors)),
+        match (identity(&cells), parse_row(&cells)) {
+            (Ok((id, version)), Ok(draft)) => rows.push(ImportRow {
+                row,
+                id,
+                version,
+                has_notes: header.iter().any(|h| h == "notes"),
+                draft,
+            }),
+            (first, second) => {
+                let mut row_errors = first.err().unwrap_or_default();
+                row_errors.extend(second.err().unwrap_or_default());
+                errors.extend(prefix(row, row_errors));
+            }
         }
     }
     if rows.is_empty() && errors.is_empty() {

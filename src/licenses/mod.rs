@@ -67,7 +67,7 @@ pub struct NewLicenseRequest {
 }
 
 /// Valid license terms, ready to store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LicenseDraft {
     pub grantor: i64,
     pub licensee: i64,

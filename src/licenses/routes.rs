@@ -143,12 +143,47 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Paged::new(rows, page, |r| r.id, |r| LicenseView::from(&r))))
 }
 
-/// What a CSV import wrote.
+/// What a CSV import wrote (or, on a dry run, would write).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
+    /// Rows written: created plus updated
     pub imported: usize,
-    /// The new licenses' ids, in the file's row order.
+    /// The licenses created or updated, in the file's row order
     pub license_ids: Vec<i64>,
+    pub created: usize,
+    pub updated: usize,
+    /// Rows naming a license that is already as they say: nothing written
+    pub unchanged: usize,
+    pub dry_run: bool,
+    /// Every row and what happened to it
+    pub rows: Vec<service::ImportedRow>,
+}
+
+impl ImportReport {
+    fn of(rows: Vec<service::ImportedRow>, dry_run: bool) -> ImportReport {
+        use service::RowOutcome;
+        let count = |o: RowOutcome| rows.iter().filter(|r| r.outcome == o).count();
+        let (created, updated) = (count(RowOutcome::Create), count(RowOutcome::Update));
+        ImportReport {
+            imported: created + updated,
+            license_ids: rows
+                .iter()
+                .filter(|r| r.outcome != RowOutcome::Unchanged)
+                .filter_map(|r| r.license_id)
+                .collect(),
+            created,
+            updated,
+            unchanged: count(RowOutcome::Unchanged),
+            dry_run,
+            rows,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ImportQuery {
+    /// Only say, row by row, what the import would do; write nothing
+    pub dry_run: Option<bool>,
 }
 
 /// Most bytes a CSV import takes.
@@ -156,19 +191,24 @@ pub const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Imports licenses from CSV (`Content-Type: text/csv`; the columns `GET /v1/licenses` exports
 /// with `Accept: text/csv`). All rows or none: a 422 lists every refused row and field as
-/// `rows[N].field`, N being the spreadsheet row (the header is row 1), and writes nothing.
-#[utoipa::path(post, path = "/v1/licenses/import", tag = "licenses",
+/// `rows[N].field`, N being the spreadsheet row (the header is row 1), and writes nothing. A row
+/// with an `id` updates that license (its `version`, when given, must be current, as If-Match);
+/// a row that changes nothing writes nothing, so an export imported back unchanged changes
+/// nothing. `?dry_run=true` answers 200 with what each row would do.
+#[utoipa::path(post, path = "/v1/licenses/import", tag = "licenses", params(ImportQuery),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 201, body = ImportReport), (status = 413, body = crate::http::problem::Problem),
+    responses((status = 201, body = ImportReport), (status = 200, description = "A dry run: what each row would do", body = ImportReport), (status = 413, body = crate::http::problem::Problem),
               (status = 415, body = crate::http::problem::Problem), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn import_csv(
     db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
+    query: web::Query<ImportQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
+    let dry_run = query.dry_run.unwrap_or(false);
     let is_csv = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -181,13 +221,16 @@ pub async fn import_csv(
     }
     let rows = csv_import::parse(&body)?;
     let actor = caller.actor();
-    let ids = db
-        .write(move |conn| service::import(conn, &actor, rows))
-        .await?;
-    Ok(HttpResponse::Created().json(ImportReport {
-        imported: ids.len(),
-        license_ids: ids,
-    }))
+    let done = db
+        .write(move |conn| service::import(conn, &actor, rows, dry_run))
+        .await;
+    match done {
+        Ok(rows) => Ok(HttpResponse::Created().json(ImportReport::of(rows, false))),
+        Err(service::ImportStop::DryRun(rows)) => {
+            Ok(HttpResponse::Ok().json(ImportReport::of(rows, true)))
+        }
+        Err(service::ImportStop::Refused(err)) => Err(err),
+    }
 }
 
 /// One license, with its version as ETag.

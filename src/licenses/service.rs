@@ -9,7 +9,7 @@ use super::{LicenseDraft, LicensePatch, LicenseView};
 use crate::audit::soft_delete::SoftDelete;
 use crate::audit::{record, Action, Actor, Change, Entity};
 use crate::auth::Scope;
-use crate::db::{DbConnection, OptionalExt};
+use crate::db::{DbConnection, OptionalExt, StoreError};
 use crate::http::fields::Fields;
 use crate::http::problem::ApiError;
 
@@ -96,44 +96,182 @@ pub fn grant(
     Ok(row)
 }
 
-/// Imports CSV rows, all or none: every refused row and field is named, and nothing is written
-/// unless every row passes.
-#[tracing::instrument(skip_all, fields(rows = rows.len()))]
+/// What an import does (or, on a dry run, would do) with one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOutcome {
+    /// A new license.
+    Create,
+    /// The license the row names, changed.
+    Update,
+    /// The license the row names, already as the row says: nothing written.
+    Unchanged,
+}
+
+/// One row's outcome.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportedRow {
+    /// The spreadsheet row (the header is row 1)
+    pub row: usize,
+    pub outcome: RowOutcome,
+    /// The license created, updated or left as it was (null for a row a dry run would create)
+    pub license_id: Option<i64>,
+}
+
+/// Why an import wrote nothing: a refusal, or a dry run (whose report is the answer).
+pub enum ImportStop {
+    Refused(ApiError),
+    DryRun(Vec<ImportedRow>),
+}
+
+impl From<StoreError> for ImportStop {
+    fn from(err: StoreError) -> Self {
+        ImportStop::Refused(err.into())
+    }
+}
+
+impl From<diesel::result::Error> for ImportStop {
+    fn from(err: diesel::result::Error) -> Self {
+        ImportStop::Refused(err.into())
+    }
+}
+
+impl From<ApiError> for ImportStop {
+    fn from(err: ApiError) -> Self {
+        ImportStop::Refused(err)
+    }
+}
+
+/// The parts of a license a CSV row may not change (as PATCH may not): who grants to whom, and
+/// what the license is for; its status changes through revoke, suspend and resume.
+fn fixed_parts_differ(before: &LicenseDraft, row: &LicenseDraft) -> Option<&'static str> {
+    if before.grantor != row.grantor || before.licensee != row.licensee {
+        Some("the grantor and the licensee of a license cannot change; leave id empty to grant a new license")
+    } else if before.coverage != row.coverage {
+        match before.coverage {
+            Coverage::Article(_) => Some("the article of a license cannot change; leave id empty to grant a new license"),
+            Coverage::Feed(_) if matches!(row.coverage, Coverage::Article(_)) => {
+                Some("a feed license cannot become an article license; leave id empty to grant a new license")
+            }
+            Coverage::Feed(_) => None,
+        }
+    } else if before.status != row.status {
+        Some("change a license's status with revoke, suspend or resume")
+    } else {
+        None
+    }
+}
+
+/// Imports CSV rows, all or none: rows with an `id` update that license (the same checks as
+/// PATCH, the `version` as If-Match), rows without one create; a row that changes nothing writes
+/// nothing, so an export imported back unchanged changes nothing. Every refused row and field is
+/// named. A dry run does the same work and rolls it back, answering what would happen.
+#[tracing::instrument(skip_all, fields(rows = rows.len(), dry_run))]
 pub fn import(
     conn: &mut DbConnection,
     actor: &Actor,
     rows: Vec<csv_import::ImportRow>,
-) -> Result<Vec<i64>, ApiError> {
-    let mut ids = Vec::with_capacity(rows.len());
+    dry_run: bool,
+) -> Result<Vec<ImportedRow>, ImportStop> {
+    let mut done = Vec::with_capacity(rows.len());
     let mut refused = Vec::new();
-    for csv_import::ImportRow { row, mut draft } in rows {
-        let checked =
-            check_references(conn, &mut draft).and_then(|()| check_exclusivity(conn, &draft, 0));
-        if let Err(err) = checked {
-            refused.extend(csv_import::row_errors(row, err)?);
-            continue;
+    for csv_import::ImportRow {
+        row,
+        id,
+        version,
+        has_notes,
+        mut draft,
+    } in rows
+    {
+        let outcome = match id {
+            None => check_references(conn, &mut draft)
+                .and_then(|()| check_exclusivity(conn, &draft, 0))
+                .map(|()| (RowOutcome::Create, None)),
+            Some(id) => import_update(conn, id, version, has_notes, &mut draft),
+        };
+        match outcome {
+            Err(err) => refused.extend(csv_import::row_errors(row, err)?),
+            Ok(_) if !refused.is_empty() => {}
+            Ok((RowOutcome::Create, _)) => {
+                let stored = store::insert(conn, &draft)?;
+                record(
+                    conn,
+                    Change::made(
+                        actor,
+                        Action::Import,
+                        Entity::License,
+                        stored.id,
+                        &LicenseView::from(&stored),
+                    ),
+                )?;
+                done.push(ImportedRow {
+                    row,
+                    outcome: RowOutcome::Create,
+                    license_id: (!dry_run).then_some(stored.id),
+                });
+            }
+            Ok((RowOutcome::Update, Some(before))) => {
+                let after = save(conn, actor, Action::Import, &before, version, &draft)?;
+                done.push(ImportedRow {
+                    row,
+                    outcome: RowOutcome::Update,
+                    license_id: Some(after.id),
+                });
+            }
+            Ok((outcome, before)) => done.push(ImportedRow {
+                row,
+                outcome,
+                license_id: before.map(|b| b.id).or(id),
+            }),
         }
-        if !refused.is_empty() {
-            continue;
-        }
-        let stored = store::insert(conn, &draft)?;
-        record(
-            conn,
-            Change::made(
-                actor,
-                Action::Import,
-                Entity::License,
-                stored.id,
-                &LicenseView::from(&stored),
+    }
+    if !refused.is_empty() {
+        return Err(ImportStop::Refused(ApiError::Validation(refused)));
+    }
+    if dry_run {
+        return Err(ImportStop::DryRun(done));
+    }
+    Ok(done)
+}
+
+/// A row that names a license: which one, at which version, and whether it changes anything.
+fn import_update(
+    conn: &mut DbConnection,
+    id: i64,
+    version: Option<i32>,
+    has_notes: bool,
+    draft: &mut LicenseDraft,
+) -> Result<(RowOutcome, Option<LicenseRow>), ApiError> {
+    let Some(before) = store::find(conn, id, Scope::All).optional()? else {
+        return Err(ApiError::validation(
+            "id",
+            format!("there is no license {id}"),
+        ));
+    };
+    if let Some(version) = version.filter(|v| *v != before.version) {
+        return Err(ApiError::validation(
+            "version",
+            format!(
+                "license {id} is at version {}, not {version}: it changed since the export; export again",
+                before.version
             ),
-        )?;
-        ids.push(stored.id);
+        ));
     }
-    if refused.is_empty() {
-        Ok(ids)
-    } else {
-        Err(ApiError::Validation(refused))
+    let current = before.draft()?;
+    if !has_notes {
+        draft.notes = current.notes.clone();
     }
+    if draft.credit_line.is_none() {
+        draft.credit_line = current.credit_line.clone();
+    }
+    if let Some(message) = fixed_parts_differ(&current, draft) {
+        return Err(ApiError::validation("", message));
+    }
+    if *draft == current {
+        return Ok((RowOutcome::Unchanged, Some(before)));
+    }
+    check_exclusivity(conn, draft, id)?;
+    Ok((RowOutcome::Update, Some(before)))
 }
 
 /// Writes changed terms with optimistic concurrency and audits them; 412 when stale.

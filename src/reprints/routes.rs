@@ -3,8 +3,8 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::store::{self, ReprintFilter};
 use super::service::{self, Reprints};
+use super::store::{self, ReprintFilter};
 use super::{NewReprintRequest, ReprintPatch, ReprintView};
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::Db;

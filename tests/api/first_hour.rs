@@ -86,3 +86,77 @@ both_backends! {
         assert_eq!(app.count_rows("reprints"), 1);
     }
 }
+
+async fn export(app: &crate::common::TestApp) -> String {
+    app.client
+        .get(format!("{}/v1/licenses", app.address))
+        .bearer_auth(&app.admin_token)
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn import(app: &crate::common::TestApp, query: &str, file: String) -> crate::common::Answer {
+    let r = app
+        .client
+        .post(format!("{}/v1/licenses/import{query}", app.address))
+        .bearer_auth(&app.admin_token)
+        .header("Content-Type", "text/csv")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    crate::common::TestApp::answer(r).await
+}
+
+both_backends! {
+    async fn a_license_export_edited_and_imported_updates_in_place(app) {
+        let (worthy, _) = app.worthy_news().await;
+        let partner = app.create_outlet("Gazette").await;
+        let id = app.post("/v1/licenses", one_use_feed(worthy, partner)).await.expect(201).id();
+        let file = export(&app).await;
+
+        // Unchanged: nothing written, no new license (which would send its own expiry emails).
+        let same = import(&app, "", file.clone()).await.expect(201);
+        assert_eq!(same.body["rows"], json!([{"row": 2, "outcome": "unchanged", "license_id": id}]));
+        assert_eq!(app.count_rows("licenses"), 1);
+
+        // The end date edited in the spreadsheet: a dry run says so and writes nothing ...
+        let edited = file.replace("2025-12-31", "2026-06-30");
+        let preview = import(&app, "?dry_run=true", edited.clone()).await.expect(200);
+        assert_eq!(preview.body["dry_run"], true);
+        assert_eq!(preview.body["rows"], json!([{"row": 2, "outcome": "update", "license_id": id}]));
+        let stored = app.get(&format!("/v1/licenses/{id}")).await.expect(200);
+        assert_eq!((stored.body["valid_until"].clone(), stored.body["version"].clone()), (json!("2025-12-31"), json!(1)));
+
+        // ... and the import updates that license, with PATCH's checks and a new version.
+        let done = import(&app, "", edited.clone()).await.expect(201);
+        assert_eq!((done.body["updated"].clone(), done.body["created"].clone()), (json!(1), json!(0)));
+        let stored = app.get(&format!("/v1/licenses/{id}")).await.expect(200);
+        assert_eq!((stored.body["valid_until"].clone(), stored.body["version"].clone()), (json!("2026-06-30"), json!(2)));
+        assert_eq!(app.count_rows("licenses"), 1);
+
+        // The same file again names version 1, which is stale now: refused, nothing written.
+        let stale = import(&app, "", edited).await.expect_problem(422);
+        assert_eq!(stale.body["errors"][0]["field"], "rows[2].version", "{}", stale.text);
+        // A row naming no license, or changing who is licensed, is refused with its field.
+        let header = file.lines().next().unwrap();
+        let row = file.lines().nth(1).unwrap();
+        let unknown = format!("{header}\n{}\n", row.replacen(&format!("{id},"), "999999,", 1));
+        assert_eq!(import(&app, "", unknown).await.expect_problem(422).body["errors"][0]["field"], "rows[2].id");
+        let other = app.create_outlet("Other Partner").await;
+        let fresh = export(&app).await;
+        let moved = fresh.replacen(&format!(",{partner},feed,"), &format!(",{other},feed,"), 1);
+        let refused = import(&app, "", moved).await.expect_problem(422);
+        assert_eq!(refused.body["errors"][0]["field"], "rows[2]", "{}", refused.text);
+        // A row without id creates, as before.
+        let new_row = format!("{header}\n{}\n", fresh.lines().nth(1).unwrap().replacen(&format!("{id},"), ",", 1));
+        let created = import(&app, "", new_row).await.expect(201);
+        assert_eq!(created.body["created"], 1);
+        assert_eq!(app.count_rows("licenses"), 2);
+    }
+}

@@ -162,9 +162,28 @@ both_backends! {
         let (headers, before) = csv_rows(&export.text);
         assert_eq!(before.len(), 2);
 
-        // The export goes back in unchanged; the new licenses export the same but for ids and times.
-        let imported = raw(&app, Method::POST, "/v1/licenses/import", &app.admin_token,
+        // The export goes back in unchanged: nothing changes, nothing is written.
+        let audit_before = app.count_rows("audit_log");
+        let same = raw(&app, Method::POST, "/v1/licenses/import", &app.admin_token,
             &[("Content-Type", "text/csv")], Some(export.text.clone())).await.expect(201);
+        assert_eq!((same.body["imported"].clone(), same.body["unchanged"].clone()), (json!(0), json!(2)), "{}", same.text);
+        assert_eq!(app.count_rows("audit_log"), audit_before);
+        let again = raw(&app, Method::GET, "/v1/licenses", &app.admin_token, &[("Accept", "text/csv")], None).await.expect(200);
+        assert_eq!(again.text, export.text);
+
+        // Without their ids the rows are new licenses, which export the same but for ids and times.
+        let id_at = headers.iter().position(|h| h == "id").unwrap();
+        let version_at = headers.iter().position(|h| h == "version").unwrap();
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(&headers).unwrap();
+        for row in &before {
+            let cells: Vec<&str> = row.iter().enumerate()
+                .map(|(i, c)| if i == id_at || i == version_at { "" } else { c }).collect();
+            writer.write_record(&cells).unwrap();
+        }
+        let copies = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        let imported = raw(&app, Method::POST, "/v1/licenses/import", &app.admin_token,
+            &[("Content-Type", "text/csv")], Some(copies)).await.expect(201);
         assert_eq!(imported.body["imported"], 2);
         let new_ids: Vec<i64> = imported.body["license_ids"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
         let after = raw(&app, Method::GET, "/v1/licenses", &app.admin_token, &[("Accept", "text/csv")], None).await.expect(200);
