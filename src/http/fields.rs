@@ -5,6 +5,12 @@ use std::str::FromStr;
 
 use super::problem::{ApiError, FieldError};
 
+/// Unicode's invisible direction marks, embeddings, overrides and isolates (U+202E turns
+/// "Gazette" into "etteza​G" on screen).
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
+}
+
 /// Collects field errors while a request is parsed into domain types.
 #[derive(Debug, Default)]
 pub struct Fields {
@@ -44,16 +50,52 @@ impl Fields {
         } else if trimmed.chars().count() > max {
             self.error(field, format!("must have at most {max} characters"));
         }
+        self.check_characters(field, trimmed, false);
         trimmed.to_string()
     }
 
-    /// An optional text: trimmed; blank becomes absent.
+    /// An optional one-line text: trimmed; blank becomes absent.
     pub fn optional_text(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
         let trimmed = raw.map(str::trim).filter(|s| !s.is_empty())?;
         if trimmed.chars().count() > max {
             self.error(field, format!("must have at most {max} characters"));
         }
+        self.check_characters(field, trimmed, false);
         Some(trimmed.to_string())
+    }
+
+    /// An optional text of several lines (notes, reasons): as [`Fields::optional_text`], but line
+    /// breaks and tabs are kept.
+    pub fn optional_lines(&mut self, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
+        let trimmed = raw.map(str::trim).filter(|s| !s.is_empty())?;
+        if trimmed.chars().count() > max {
+            self.error(field, format!("must have at most {max} characters"));
+        }
+        self.check_characters(field, trimmed, true);
+        Some(trimmed.to_string())
+    }
+
+    /// Refuses control characters (NUL, line breaks in a one-line field, escape codes) and the
+    /// invisible direction overrides that make a name read differently than it is stored.
+    fn check_characters(&mut self, field: &str, text: &str, multiline: bool) {
+        let bad = text.chars().find(|c| {
+            let allowed_break = multiline && matches!(c, '\n' | '\r' | '\t');
+            (c.is_control() && !allowed_break) || is_direction_control(*c)
+        });
+        if let Some(c) = bad {
+            self.error(
+                field,
+                format!(
+                    "must not contain control characters (found U+{:04X}){}",
+                    u32::from(c),
+                    if multiline {
+                        ""
+                    } else {
+                        "; it is one line of text"
+                    }
+                ),
+            );
+        }
     }
 
     /// A `YYYY-MM-DD` date.

@@ -246,7 +246,7 @@ impl NewLicenseRequest {
             fee_cents: self.fee_cents,
             currency: parse_currency(&mut f, self.currency.as_deref()),
             max_reprints: self.max_reprints,
-            notes: f.optional_text("notes", self.notes.as_deref(), MAX_NOTES),
+            notes: f.optional_lines("notes", self.notes.as_deref(), MAX_NOTES),
             status: LicenseStatus::Active,
             status_reason: None,
         };
@@ -347,7 +347,7 @@ impl LicensePatch {
         }
         check_max_reprints(&mut f, d.max_reprints);
         if let Some(notes) = self.notes {
-            d.notes = f.optional_text("notes", notes.as_deref(), MAX_NOTES);
+            d.notes = f.optional_lines("notes", notes.as_deref(), MAX_NOTES);
         }
         f.finish(d)
     }

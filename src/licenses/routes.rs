@@ -379,7 +379,7 @@ async fn set_status(
     let id = id.get();
     let expected = if_match(&req)?;
     let mut f = Fields::new();
-    let reason = f.optional_text("reason", reason.as_deref(), 2000);
+    let reason = f.optional_lines("reason", reason.as_deref(), 2000);
     if to == LicenseStatus::Revoked && reason.is_none() {
         f.error("reason", "say why the license is revoked");
     }

@@ -1,6 +1,7 @@
 //! Outlets: news organisations that grant licenses (sources) and republish (partners).
 
 pub mod routes;
+pub mod service;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -66,7 +67,7 @@ impl NewOutletRequest {
             website: f.parse("website", self.website.as_deref()),
             country: f.parse("country", self.country.as_deref()),
             contact_emails: parse_contacts(&mut f, &self.contact_emails),
-            notes: f.optional_text("notes", self.notes.as_deref(), MAX_NOTES),
+            notes: f.optional_lines("notes", self.notes.as_deref(), MAX_NOTES),
             active: self.active.unwrap_or(true),
         };
         f.finish(draft)
@@ -108,7 +109,7 @@ impl OutletPatch {
             draft.contact_emails = parse_contacts(&mut f, contacts);
         }
         if let Some(notes) = self.notes {
-            draft.notes = f.optional_text("notes", notes.as_deref(), MAX_NOTES);
+            draft.notes = f.optional_lines("notes", notes.as_deref(), MAX_NOTES);
         }
         if let Some(active) = self.active {
             draft.active = active;

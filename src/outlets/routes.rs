@@ -3,10 +3,9 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::store;
 use super::Outlets;
+use super::{service, store};
 use super::{NewOutletRequest, OutletPatch, OutletView};
-use crate::audit::{self, Action, Change, Entity};
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::Db;
 use crate::http::pagination::{PageParams, Paged};
@@ -37,20 +36,9 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;
     let draft = body.into_inner().parse()?;
+    let actor = caller.actor();
     let row = db
-        .write(move |conn| {
-            let row = store::insert(conn, &draft)?;
-            audit::record(
-                conn,
-                Change::created(
-                    &caller.actor(),
-                    Entity::Outlet,
-                    row.id,
-                    &OutletView::from(&row),
-                ),
-            )?;
-            Ok::<_, ApiError>(row)
-        })
+        .write(move |conn| service::create(conn, &actor, &draft))
         .await?;
     Ok(created(
         format!("/v1/outlets/{}", row.id),
@@ -120,27 +108,27 @@ pub async fn update(
     id: RecordId,
     body: crate::http::json::Json<OutletPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::WriteRecords)?;
     let id = id.get();
     let patch = body.into_inner();
+    match caller.scope() {
+        // A partner keeps its own outlet's contacts up to date, and nothing else.
+        Scope::Outlet(own) if own == id => {
+            let only_contacts = patch.name.is_none()
+                && patch.website.is_none()
+                && patch.country.is_none()
+                && patch.notes.is_none()
+                && patch.active.is_none();
+            if !only_contacts {
+                return Err(ApiError::Forbidden(
+                    "a partner may change only its outlet's contact_emails".into(),
+                ));
+            }
+        }
+        _ => caller.require(Permission::WriteRecords)?,
+    }
+    let actor = caller.actor();
     let row = db
-        .write(move |conn| {
-            let before = store::find(conn, id, Scope::All)?;
-            let draft = patch.apply(&before)?;
-            let after = store::update(conn, id, &draft)?;
-            audit::record(
-                conn,
-                Change::changed(
-                    &caller.actor(),
-                    Action::Update,
-                    Entity::Outlet,
-                    id,
-                    &OutletView::from(&before),
-                    &OutletView::from(&after),
-                ),
-            )?;
-            Ok::<_, ApiError>(after)
-        })
+        .write(move |conn| service::update(conn, &actor, id, patch))
         .await?;
     Ok(HttpResponse::Ok().json(OutletView::from(&row)))
 }

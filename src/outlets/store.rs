@@ -106,6 +106,23 @@ pub fn exists(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
     .get_result(conn)
 }
 
+/// The live outlet with this name, ignoring case (ASCII case on SQLite), other than `except`.
+pub fn find_by_name(
+    conn: &mut DbConnection,
+    name: &str,
+    except: Option<i64>,
+) -> QueryResult<Option<OutletRow>> {
+    let mut query = outlets::table
+        .filter(outlets::deleted_at.is_null())
+        .filter(crate::db::sql::lower(outlets::name).eq(name.to_lowercase()))
+        .select(OutletRow::as_select())
+        .into_boxed();
+    if let Some(id) = except {
+        query = query.filter(outlets::id.ne(id));
+    }
+    query.first(conn).optional()
+}
+
 /// Any outlet, deleted or not (for admins restoring).
 pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<OutletRow> {
     outlets::table

@@ -196,7 +196,6 @@ fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
         "outlet_id",
         "reprinted_on",
         "medium",
-        "action",
         "territory",
         "url",
         "credit_line_used",
@@ -204,6 +203,7 @@ fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
         "license_id",
         "reasons",
         "created_at",
+        "action",
     ];
     crate::http::csv::stream(
         db,
@@ -219,7 +219,6 @@ fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
                     r.outlet_id.to_string(),
                     r.reprinted_on.to_string(),
                     r.medium.clone(),
-                    r.action.clone(),
                     opt(&r.territory),
                     opt(&r.url),
                     opt(&r.credit_line_used),
@@ -227,6 +226,7 @@ fn csv(db: crate::db::Db, scope: Scope, filter: ReprintFilter) -> HttpResponse {
                     opt(&r.license_id),
                     r.reasons.clone(),
                     crate::types::rfc3339(&r.created_at),
+                    r.action.clone(),
                 ],
             )
         },

@@ -160,3 +160,41 @@ both_backends! {
         assert_eq!(app.count_rows("licenses"), 2);
     }
 }
+
+both_backends! {
+    async fn text_with_control_characters_is_refused_and_names_are_unique(app) {
+        for (name, bad) in [("NUL\u{0}Daily", "U+0000"), ("Line\r\nBreak", "U+000D"), ("Gazette\u{202e}ettezaG", "U+202E")] {
+            let answer = app.post("/v1/outlets", json!({"name": name})).await.expect_problem(422);
+            assert_eq!(answer.body["errors"][0]["field"], "name");
+            assert!(answer.body["errors"][0]["message"].as_str().unwrap().contains(bad), "{}", answer.text);
+        }
+        assert_eq!(app.count_rows("outlets"), 0);
+        // Surrounding spaces go; notes may have several lines.
+        let gazette = app.post("/v1/outlets", json!({"name": "  Gazette  ", "notes": "Line one\nLine two"})).await.expect(201);
+        assert_eq!(gazette.body["name"], "Gazette");
+        assert_eq!(gazette.body["notes"], "Line one\nLine two");
+        let (worthy, article) = app.worthy_news().await;
+        let credit = app.patch(&format!("/v1/articles/{article}"), json!({"permission_statement": "Reprinted\u{0}"})).await.expect_problem(422);
+        assert_eq!(credit.body["errors"][0]["field"], "permission_statement");
+
+        // A second outlet of the same name, in any case, points at the first.
+        let again = app.post("/v1/outlets", json!({"name": "GAZETTE"})).await.expect_problem(409);
+        assert!(again.body["detail"].as_str().unwrap().contains(&format!("/v1/outlets/{}", gazette.id())), "{}", again.text);
+        app.patch(&format!("/v1/outlets/{worthy}"), json!({"name": "gazette"})).await.expect_problem(409);
+        app.patch(&format!("/v1/outlets/{}", gazette.id()), json!({"name": "The Gazette"})).await.expect(200);
+        app.post("/v1/outlets", json!({"name": "Gazette"})).await.expect(201);
+    }
+
+    async fn a_partner_keeps_its_own_contacts_up_to_date(app) {
+        let partner = app.create_outlet("Gazette").await;
+        let other = app.create_outlet("Herald").await;
+        let token = app.user_token("editor@gazette.test", "partner", Some(partner)).await;
+        let changed = app.send(reqwest::Method::PATCH, &format!("/v1/outlets/{partner}"), Some(&token),
+            Some(json!({"contact_emails": ["rights@gazette.test"]}))).await.expect(200);
+        assert_eq!(changed.body["contact_emails"], json!(["rights@gazette.test"]));
+        app.send(reqwest::Method::PATCH, &format!("/v1/outlets/{partner}"), Some(&token),
+            Some(json!({"name": "Gazette International"}))).await.expect_problem(403);
+        app.send(reqwest::Method::PATCH, &format!("/v1/outlets/{other}"), Some(&token),
+            Some(json!({"contact_emails": ["x@herald.test"]}))).await.expect_problem(404);
+    }
+}
