@@ -97,7 +97,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => {
             let config = cli.config;
-            tracing::info!(database = %config.database_url.redacted(), bind = %config.bind, "starting rightsdesk");
+            tracing::info!(database = %config.database().redacted(), bind = %config.bind, "starting rightsdesk");
             let app = Application::build(config).await?;
             println!("rightsdesk listens on http://{}", app_address(&app));
             app.run_until_stopped().await.context("running the server")

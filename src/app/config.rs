@@ -14,14 +14,9 @@ use crate::types::Email;
 
 #[derive(Debug, Clone, Args)]
 pub struct Config {
-    /// Database: sqlite://PATH (embedded, the default) or postgres://user@host/db
-    #[arg(
-        long,
-        global = true,
-        env = "RIGHTSDESK_DATABASE_URL",
-        default_value = "sqlite://data/rightsdesk.db"
-    )]
-    pub database_url: DatabaseUrl,
+    /// Database: sqlite://PATH or postgres://user@host/db [default: sqlite://DATA_DIR/rightsdesk.db]
+    #[arg(long, global = true, env = "RIGHTSDESK_DATABASE_URL")]
+    pub database_url: Option<DatabaseUrl>,
 
     /// Listen address for `serve`
     #[arg(
@@ -206,6 +201,13 @@ fn parse_interval(raw: &str) -> Result<Duration, String> {
 }
 
 impl Config {
+    /// The database to use: the one configured, else the SQLite file in the data folder.
+    pub fn database(&self) -> DatabaseUrl {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| DatabaseUrl::Sqlite(self.data_dir.join("rightsdesk.db")))
+    }
+
     /// The settings a test or a tool starts from: everything at its default.
     pub fn defaults() -> Config {
         #[derive(clap::Parser)]

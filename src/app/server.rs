@@ -42,11 +42,7 @@ pub struct Parts {
 pub fn open_db(config: &Config) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
-    Db::connect(
-        &config.database_url,
-        config.db_pool_size,
-        config.db_timeout(),
-    )
+    Db::connect(&config.database(), config.db_pool_size, config.db_timeout())
 }
 
 impl Parts {

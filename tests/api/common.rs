@@ -95,7 +95,7 @@ impl Drop for PgDatabase {
 /// The settings every test server starts from: cheap password hashing, a port picked by the OS.
 pub fn test_config(database_url: &str, data_dir: &std::path::Path) -> Config {
     let mut config = Config::defaults();
-    config.database_url = database_url.parse().expect("database url");
+    config.database_url = Some(database_url.parse().expect("database url"));
     config.bind = "127.0.0.1:0".parse().expect("bind");
     config.data_dir = data_dir.to_path_buf();
     config.admin_email = Some(ADMIN_EMAIL.parse().expect("email"));
@@ -201,7 +201,7 @@ impl TestApp {
         if std::env::var("RIGHTSDESK_TEST_LOG").is_ok() {
             rightsdesk::app::telemetry::init("text");
         }
-        let database_url = match &config.database_url {
+        let database_url = match &config.database() {
             rightsdesk::db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
             rightsdesk::db::DatabaseUrl::Postgres(url) => url.clone(),
         };

@@ -198,3 +198,31 @@ both_backends! {
             Some(json!({"contact_emails": ["x@herald.test"]}))).await.expect_problem(404);
     }
 }
+
+/// `--data-dir` moves everything the service keeps, the default SQLite file included.
+#[test]
+fn the_default_database_lives_in_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("elsewhere");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rightsdesk"))
+        .args(["migrate", "--data-dir"])
+        .arg(&data)
+        .env_remove("RIGHTSDESK_DATABASE_URL")
+        .env_remove("RIGHTSDESK_DATA_DIR")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        data.join("rightsdesk.db").is_file(),
+        "no database in the data folder"
+    );
+    assert!(
+        !dir.path().join("data").exists(),
+        "something was written to ./data"
+    );
+}
