@@ -37,29 +37,31 @@ impl LicenseEnd {
     }
 
     fn event(&self, stamp: chrono::DateTime<chrono::Utc>) -> Event {
+        let last_day = self.ends_on.format("%A %-d %B %Y");
         let mut description = format!(
-            "License {} from {} to {} for {} ends on {} (its last day).\nStatus: {}.",
-            self.license_id,
-            self.grantor,
-            self.licensee,
-            self.covers(),
-            self.ends_on,
-            self.status
+            "{} may use {} until {last_day} (its last day), under license {} from {}.\nStatus: {}.",
+            self.licensee, self.covers(), self.license_id, self.grantor, self.status
         );
         if let Some(credit) = &self.credit_line {
-            description.push_str(&format!("\nCredit line: {credit}"));
+            description.push_str(&format!("\nCredit line to print: {credit}"));
         }
         description.push_str(&format!(
-            "\nRenew: POST /v1/licenses/{}/renew",
-            self.license_id
+            "\nTo keep publishing after that day, agree a renewal with {} before it.",
+            self.grantor
         ));
+        // An all-day event ends the next day (RFC 5545: DTEND is exclusive and must come after
+        // DTSTART).
+        let next_day = self.ends_on.succ_opt().unwrap_or(self.ends_on);
         Event::new()
             .uid(&format!("license-{}-ends@rightsdesk", self.license_id))
-            .all_day(self.ends_on)
+            .starts(self.ends_on)
+            .ends(next_day)
             .summary(&format!(
-                "License ends: {} \u{2014} {}",
-                self.licensee,
-                self.covers()
+                "Renew with {} before {}: {} ({})",
+                self.grantor,
+                self.ends_on.format("%-d %b"),
+                self.covers(),
+                self.licensee
             ))
             .description(&description)
             .add_property("DTSTAMP", stamp.format("%Y%m%dT%H%M%SZ").to_string())
@@ -162,10 +164,20 @@ mod tests {
                 NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()
             ))
         );
-        assert!(events[0].get_summary().unwrap().contains("Gazette"));
-        assert!(events[0]
-            .get_description()
-            .unwrap()
-            .contains("NATO Membership"));
+        // RFC 5545: an all-day event's DTEND is the day after its DTSTART.
+        assert_eq!(
+            events[0].get_end(),
+            Some(icalendar::DatePerhapsTime::Date(
+                NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()
+            ))
+        );
+        assert!(text.contains("DTEND;VALUE=DATE:20261206"), "{text}");
+        let summary = events[0].get_summary().unwrap();
+        assert!(summary.starts_with("Renew with Worthy News before 5 Dec"), "{summary}");
+        assert!(summary.contains("Gazette"));
+        let description = events[0].get_description().unwrap();
+        assert!(description.contains("NATO Membership"));
+        assert!(description.contains("Saturday 5 December 2026"), "{description}");
+        assert!(!description.contains("/v1/"), "no API paths for people: {description}");
     }
 }
