@@ -187,6 +187,24 @@ fn describe(err: &error::ApiError) -> String {
     }
 }
 
+/// On SQLite one instance serves the database, so at its start no pass can be running: a notice
+/// still claimed was claimed by this service before it died, and is freed now instead of
+/// waiting out its lease. On PostgreSQL other instances may be sending; leases run out.
+fn release_own_claims(db: &Db) -> anyhow::Result<()> {
+    if db.backend() != crate::db::Backend::Sqlite {
+        return Ok(());
+    }
+    let mut conn = db.get()?;
+    let released = crate::notices::store::release_claims(&mut conn)?;
+    if released > 0 {
+        tracing::info!(
+            released,
+            "freed notices claimed by a run that stopped without finishing"
+        );
+    }
+    Ok(())
+}
+
 /// The running service.
 pub struct Application {
     port: u16,
@@ -203,6 +221,7 @@ impl Application {
         let workers = config.workers;
         let prepared = web::block(move || -> anyhow::Result<(Parts, Option<String>)> {
             let parts = Parts::prepare(config)?;
+            release_own_claims(&parts.db)?;
             let message = ensure_first_admin(&parts)?;
             Ok((parts, message))
         })

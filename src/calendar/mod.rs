@@ -38,7 +38,8 @@ impl LicenseEnd {
 
     fn event(&self, stamp: chrono::DateTime<chrono::Utc>) -> Event {
         let last_day = self.ends_on.format("%A %-d %B %Y");
-        let mut description = format!(
+        let mut description =
+            format!(
             "{} may use {} until {last_day} (its last day), under license {} from {}.\nStatus: {}.",
             self.licensee, self.covers(), self.license_id, self.grantor, self.status
         );
@@ -173,11 +174,20 @@ mod tests {
         );
         assert!(text.contains("DTEND;VALUE=DATE:20261206"), "{text}");
         let summary = events[0].get_summary().unwrap();
-        assert!(summary.starts_with("Renew with Worthy News before 5 Dec"), "{summary}");
+        assert!(
+            summary.starts_with("Renew with Worthy News before 5 Dec"),
+            "{summary}"
+        );
         assert!(summary.contains("Gazette"));
         let description = events[0].get_description().unwrap();
         assert!(description.contains("NATO Membership"));
-        assert!(description.contains("Saturday 5 December 2026"), "{description}");
-        assert!(!description.contains("/v1/"), "no API paths for people: {description}");
+        assert!(
+            description.contains("Saturday 5 December 2026"),
+            "{description}"
+        );
+        assert!(
+            !description.contains("/v1/"),
+            "no API paths for people: {description}"
+        );
     }
 }

@@ -46,6 +46,9 @@ pub struct PassReport {
     pub dry_run: bool,
     /// How long working out the due notices took, in milliseconds (reading the licenses in view)
     pub plan_ms: u64,
+    /// Notices due now but held by another pass's lease (running elsewhere, or dead and not yet
+    /// expired: its lease runs out after 5 minutes)
+    pub held_by_lease: i64,
     pub emails: Vec<EmailPreview>,
 }
 
@@ -346,6 +349,10 @@ pub async fn run_pass(
     let claimed = claim(db, settings, today, now, dry_run, &token).await?;
     report.planned = claimed.planned;
     report.plan_ms = u64::try_from(claimed.plan_time.as_millis()).unwrap_or(u64::MAX);
+    let own = token.clone();
+    report.held_by_lease = db
+        .read(move |conn| Ok::<_, ApiError>(store::held_by_lease(conn, now, &own)?))
+        .await?;
     if claimed.notices.is_empty() {
         return Ok(report);
     }

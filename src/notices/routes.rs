@@ -38,6 +38,9 @@ pub struct NoticeView {
     pub last_error: Option<String>,
     pub sent_at: Option<String>,
     pub next_attempt_at: Option<String>,
+    /// While a pass holds the notice (sending it): until when. A pass that died holds it until
+    /// then; a single SQLite instance frees its own claims when it starts again.
+    pub claimed_until: Option<String>,
     pub message_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -57,6 +60,11 @@ impl From<&NoticeRow> for NoticeView {
             last_error: n.last_error.clone(),
             sent_at: n.sent_at.as_ref().map(rfc3339),
             next_attempt_at: n.next_attempt_at.as_ref().map(rfc3339),
+            claimed_until: n
+                .lease_until
+                .filter(|_| matches!(n.status.as_str(), "pending" | "failed"))
+                .as_ref()
+                .map(rfc3339),
             message_id: n.message_id.clone(),
             created_at: rfc3339(&n.created_at),
             updated_at: rfc3339(&n.updated_at),

@@ -178,6 +178,43 @@ pub fn claim(
         .load(conn)
 }
 
+/// How many notices would be due now but are held by another pass's lease (a pass running
+/// elsewhere, or one that died and whose lease has not run out yet).
+pub fn held_by_lease(conn: &mut DbConnection, now: NaiveDateTime, token: &str) -> QueryResult<i64> {
+    notices::table
+        .filter(notices::status.eq_any([
+            NoticeStatus::Pending.as_str(),
+            NoticeStatus::Failed.as_str(),
+        ]))
+        .filter(
+            notices::next_attempt_at
+                .is_null()
+                .or(notices::next_attempt_at.le(now)),
+        )
+        .filter(notices::lease_until.ge(now))
+        .filter(notices::claimed_by.ne(token))
+        .count()
+        .get_result(conn)
+}
+
+/// Frees every claim on unsent notices. Only for a single instance at its start (SQLite): no
+/// other pass can hold one then, so a claim left is one of a process that died.
+pub fn release_claims(conn: &mut DbConnection) -> QueryResult<usize> {
+    diesel::update(
+        notices::table
+            .filter(notices::status.eq_any([
+                NoticeStatus::Pending.as_str(),
+                NoticeStatus::Failed.as_str(),
+            ]))
+            .filter(notices::lease_until.is_not_null()),
+    )
+    .set((
+        notices::claimed_by.eq(None::<String>),
+        notices::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)
+}
+
 /// Due notices, without claiming them (for a dry run).
 pub fn due(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<NoticeRow>> {
     notices::table

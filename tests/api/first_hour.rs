@@ -226,3 +226,46 @@ fn the_default_database_lives_in_the_data_folder() {
         "something was written to ./data"
     );
 }
+
+/// Marks every notice as claimed by a pass that died a moment ago, its lease still running.
+fn claimed_by_a_dead_pass(app: &crate::common::TestApp) {
+    use diesel::RunQueryDsl;
+    let until = chrono::Utc::now().naive_utc() + chrono::Duration::minutes(5);
+    let mut conn = app.db.get().unwrap();
+    diesel::sql_query("UPDATE notices SET status = 'pending', sent_at = NULL, message_id = NULL, claimed_by = 'dead:1', lease_until = $1")
+        .bind::<diesel::sql_types::Timestamp, _>(until)
+        .execute(&mut *conn)
+        .unwrap();
+}
+
+both_backends! {
+    async fn notices_held_by_a_dead_pass_say_so_and_a_restart_frees_them(app) {
+        let (worthy, _) = app.worthy_news().await;
+        let partner = app.post("/v1/outlets", json!({"name": "Gazette", "contact_emails": ["rights@gazette.test"]})).await.expect(201).id();
+        app.post("/v1/licenses", one_use_feed(worthy, partner)).await.expect(201);
+        let first = app.post("/v1/notices/run?today=2025-12-01", json!({})).await.expect(200);
+        assert_eq!(first.body["sent"], 1, "{}", first.text);
+        claimed_by_a_dead_pass(&app);
+
+        // The lease is visible, and a pass says why it sends nothing.
+        let listed = app.get("/v1/notices").await.expect(200);
+        assert!(listed.body["items"][0]["claimed_until"].is_string(), "{}", listed.text);
+        let held = app.post("/v1/notices/run?today=2025-12-01", json!({})).await.expect(200);
+        assert_eq!((held.body["sent"].clone(), held.body["held_by_lease"].clone()), (json!(0), json!(1)), "{}", held.text);
+
+        // A single SQLite instance frees its own claims when it starts again; on PostgreSQL other
+        // instances may be sending, so the lease runs out instead.
+        let dir = tempfile::tempdir().unwrap();
+        let again = crate::common::TestApp::spawn_with(app.backend, crate::common::test_config(&app.database_url, dir.path()), dir, None).await;
+        let after = again.post("/v1/notices/run?today=2025-12-01", json!({})).await.expect(200);
+        match app.backend {
+            crate::common::Backend::Sqlite => {
+                assert_eq!((after.body["sent"].clone(), after.body["held_by_lease"].clone()), (json!(1), json!(0)), "{}", after.text);
+                assert!(again.get("/v1/notices").await.expect(200).body["items"][0]["claimed_until"].is_null());
+            }
+            crate::common::Backend::Postgres => {
+                assert_eq!((after.body["sent"].clone(), after.body["held_by_lease"].clone()), (json!(0), json!(1)), "{}", after.text);
+            }
+        }
+    }
+}
