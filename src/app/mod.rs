@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod metrics;
 pub mod openapi;
+pub mod query_check;
 pub mod routes;
 pub mod seed;
 pub mod server;

@@ -355,6 +355,9 @@ pub fn run(listener: TcpListener, parts: Parts, workers: usize) -> anyhow::Resul
                     .add(("Cache-Control", "no-store")),
             )
             .wrap(actix_web::middleware::from_fn(
+                super::query_check::refuse_unknown_parameters,
+            ))
+            .wrap(actix_web::middleware::from_fn(
                 super::telemetry::limit_query,
             ))
             .wrap(actix_web::middleware::Condition::new(

@@ -93,8 +93,8 @@ pub struct ArticleQuery {
 pub async fn list(
     db: web::Data<Db>,
     caller: Caller,
-    query: web::Query<ArticleQuery>,
-    page: web::Query<PageParams>,
+    query: crate::http::query::Query<ArticleQuery>,
+    page: crate::http::query::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let page = page.parse()?;

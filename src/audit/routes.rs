@@ -67,8 +67,8 @@ impl From<AuditRow> for AuditEntry {
 pub async fn list_audit(
     db: web::Data<Db>,
     caller: Caller,
-    filter: web::Query<AuditFilter>,
-    page: web::Query<PageParams>,
+    filter: crate::http::query::Query<AuditFilter>,
+    page: crate::http::query::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let page = page.parse()?;

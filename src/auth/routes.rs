@@ -207,7 +207,7 @@ pub async fn create(
 pub async fn list(
     db: web::Data<Db>,
     caller: Caller,
-    page: web::Query<PageParams>,
+    page: crate::http::query::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Administer)?;
     let page = page.parse()?;
@@ -431,7 +431,7 @@ pub async fn create_key(
 pub async fn list_keys(
     db: web::Data<Db>,
     caller: Caller,
-    page: web::Query<PageParams>,
+    page: crate::http::query::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OwnKeys)?;
     let page = page.parse()?;

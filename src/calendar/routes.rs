@@ -42,7 +42,7 @@ pub struct CalendarQuery {
 pub async fn feed(
     db: web::Data<Db>,
     caller: Caller,
-    query: web::Query<CalendarQuery>,
+    query: crate::http::query::Query<CalendarQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let today = crate::types::today();

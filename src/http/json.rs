@@ -10,7 +10,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::http::problem::ApiError;
+use crate::http::problem::{ApiError, FieldError};
 
 #[derive(Debug)]
 /// A JSON body that must be an object; see the module for the rules.
@@ -57,8 +57,16 @@ pub fn from_object<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
             "the JSON body must be an object".into(),
         ));
     }
-    serde_json::from_value(whole_numbers(value))
-        .map_err(|e| ApiError::BadRequest(format!("the JSON body is not valid: {e}")))
+    serde_path_to_error::deserialize(whole_numbers(value)).map_err(|err| {
+        let field = super::query::field_of(&err);
+        let message = super::query::humanize(&err.inner().to_string());
+        let detail = if field.is_empty() {
+            format!("the JSON body is not valid: {message}")
+        } else {
+            format!("the JSON body is not valid: {field}: {message}")
+        };
+        ApiError::Malformed(detail, vec![FieldError::new(field, message)])
+    })
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {

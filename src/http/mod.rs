@@ -13,6 +13,7 @@ pub mod json;
 pub mod negotiation;
 pub mod pagination;
 pub mod problem;
+pub mod query;
 pub mod record_id;
 pub mod route_table;
 pub mod soft_delete;

@@ -64,6 +64,9 @@ pub enum ApiError {
     /// 400: query parameters that are not valid, each named.
     InvalidQuery(Vec<FieldError>),
     #[error("{0}")]
+    /// 400: a body that does not fit, each wrong field named.
+    Malformed(String, Vec<FieldError>),
+    #[error("{0}")]
     /// 401: no valid credentials.
     Unauthorized(String),
     #[error("{0}")]
@@ -115,7 +118,9 @@ impl ApiError {
     fn slug(&self) -> &'static str {
         match self {
             ApiError::Validation(_) => "validation",
-            ApiError::BadRequest(_) | ApiError::InvalidQuery(_) => "bad-request",
+            ApiError::BadRequest(_) | ApiError::InvalidQuery(_) | ApiError::Malformed(..) => {
+                "bad-request"
+            }
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
@@ -182,7 +187,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BadRequest(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::InvalidQuery(_) | ApiError::Malformed(..) => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
@@ -209,7 +216,9 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let errors = match self {
-            ApiError::Validation(errors) | ApiError::InvalidQuery(errors) => errors.clone(),
+            ApiError::Validation(errors)
+            | ApiError::InvalidQuery(errors)
+            | ApiError::Malformed(_, errors) => errors.clone(),
             _ => Vec::new(),
         };
         let mut response =

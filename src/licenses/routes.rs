@@ -100,8 +100,8 @@ pub async fn list(
     db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    query: web::Query<LicenseQuery>,
-    page: web::Query<PageParams>,
+    query: crate::http::query::Query<LicenseQuery>,
+    page: crate::http::query::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let page = page.parse()?;
@@ -204,7 +204,7 @@ pub async fn import_csv(
     db: web::Data<Db>,
     caller: Caller,
     req: HttpRequest,
-    query: web::Query<ImportQuery>,
+    query: crate::http::query::Query<ImportQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::WriteRecords)?;

@@ -88,8 +88,8 @@ pub async fn list(
     db: web::Data<Db>,
     caller: Caller,
     req: actix_web::HttpRequest,
-    query: web::Query<NoticeQuery>,
-    page: web::Query<PageParams>,
+    query: crate::http::query::Query<NoticeQuery>,
+    page: crate::http::query::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let page = page.parse()?;
@@ -140,7 +140,7 @@ pub async fn run(
     settings: web::Data<NoticeSettings>,
     stopping: web::Data<Stopping>,
     caller: Caller,
-    query: web::Query<RunQuery>,
+    query: crate::http::query::Query<RunQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::RunNotices)?;
     let mut f = Fields::new();

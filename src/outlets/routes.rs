@@ -58,8 +58,8 @@ pub struct OutletFilter {
 pub async fn list(
     db: web::Data<Db>,
     caller: Caller,
-    filter: web::Query<OutletFilter>,
-    page: web::Query<PageParams>,
+    filter: crate::http::query::Query<OutletFilter>,
+    page: crate::http::query::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let page = page.parse()?;

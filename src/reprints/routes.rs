@@ -81,8 +81,8 @@ pub async fn list(
     db: web::Data<Db>,
     caller: Caller,
     req: actix_web::HttpRequest,
-    query: web::Query<ReprintQuery>,
-    page: web::Query<PageParams>,
+    query: crate::http::query::Query<ReprintQuery>,
+    page: crate::http::query::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadRecords)?;
     let page = page.parse()?;

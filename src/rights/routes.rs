@@ -81,7 +81,7 @@ fn required_id(f: &mut Fields, field: &str, raw: Option<&str>) -> i64 {
 pub async fn check(
     db: web::Data<Db>,
     caller: Caller,
-    query: web::Query<CheckQuery>,
+    query: crate::http::query::Query<CheckQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::CheckRights)?;
     let q = query.into_inner();

@@ -269,3 +269,32 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn errors_name_the_field_or_parameter_at_fault(app) {
+        // A value of the wrong type names its field, in the errors[] of validation errors.
+        let wrong = app.post("/v1/outlets", json!({"name": "Gazette", "contact_emails": "rights@gazette.test"})).await.expect_problem(400);
+        assert_eq!(wrong.body["errors"][0]["field"], "contact_emails", "{}", wrong.text);
+        assert!(wrong.body["errors"][0]["message"].as_str().unwrap().contains("expected a list"), "{}", wrong.text);
+        let item = app.post("/v1/outlets", json!({"name": "Gazette", "contact_emails": [42]})).await.expect_problem(400);
+        assert_eq!(item.body["errors"][0]["field"], "contact_emails[0]", "{}", item.text);
+        assert_eq!(app.count_rows("outlets"), 0);
+
+        // Bad query values and bad path ids name the parameter.
+        let days = app.get("/v1/licenses?expiring_within_days=-5").await.expect_problem(400);
+        assert_eq!(days.body["errors"][0]["field"], "expiring_within_days", "{}", days.text);
+        assert!(days.body["errors"][0]["message"].as_str().unwrap().contains("-5"), "{}", days.text);
+        let path = app.get("/v1/articles/abc").await.expect_problem(400);
+        assert!(path.body["detail"].as_str().unwrap().contains("id"), "{}", path.text);
+
+        // An unknown query parameter is refused, listing the accepted ones: a typo must not turn
+        // a filtered export into an export of everything.
+        let typo = app.get("/v1/licenses?licencee_outlet_id=3").await.expect_problem(400);
+        assert_eq!(typo.body["errors"][0]["field"], "licencee_outlet_id");
+        assert!(typo.body["errors"][0]["message"].as_str().unwrap().contains("licensee_outlet_id"), "{}", typo.text);
+        let csv = app.client.get(format!("{}/v1/reprints?complience=uncovered", app.address)).bearer_auth(&app.admin_token)
+            .header("Accept", "text/csv").send().await.unwrap();
+        assert_eq!(csv.status().as_u16(), 400);
+        app.get("/v1/licenses?licensee_outlet_id=3&limit=5").await.expect(200);
+    }
+}
