@@ -72,6 +72,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(30..=86_400))]
     pub token_ttl_secs: u64,
 
+    /// Lifetime of a refresh token (POST /v1/auth/refresh), in seconds: how long a person stays
+    /// signed in without typing the password again
+    #[arg(long, global = true, env = "RIGHTSDESK_REFRESH_TTL_SECS", default_value_t = 14 * 86_400,
+          value_parser = clap::value_parser!(u64).range(60..=90 * 86_400))]
+    pub refresh_ttl_secs: u64,
+
     /// SMTP server for notices (smtp://, smtps://); unset writes .eml files to DATA_DIR/outbox/
     #[arg(
         long,

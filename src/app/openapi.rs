@@ -14,7 +14,7 @@ use crate::{articles, audit, auth, licenses, notices, outlets, reprints, rights}
     info(title = "rightsdesk", description = "Syndication and republication rights for news articles"),
     paths(
         healthz, readyz, openapi, super::metrics::render,
-        auth::routes::login, auth::routes::me, auth::routes::create, auth::routes::list, auth::routes::read,
+        auth::routes::login, auth::session::refresh, auth::routes::me, auth::session::change_password, auth::routes::create, auth::routes::list, auth::routes::read,
         auth::routes::update, auth::routes::create_key, auth::routes::list_keys, auth::routes::revoke_key,
         outlets::routes::create, outlets::routes::list, outlets::routes::read, outlets::routes::update,
         outlets::routes::remove, outlets::routes::restore,

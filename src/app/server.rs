@@ -63,7 +63,8 @@ impl Parts {
             &secret,
             config.jwt_previous_secret.as_ref(),
             config.token_ttl_secs,
-        );
+        )
+        .with_refresh_ttl(config.refresh_ttl_secs);
         let hash_params = HashParams {
             memory_kib: config.argon2_memory_kib,
             iterations: config.argon2_iterations,

@@ -5,6 +5,7 @@ pub mod key_cache;
 pub mod password;
 pub mod records;
 pub mod routes;
+pub mod session;
 pub mod store;
 pub mod throttle;
 pub mod token;
@@ -187,7 +188,7 @@ impl FromRequest for Caller {
                 )));
             };
             let credential = credential?;
-            let refused = || ApiError::Unauthorized("the token or API key is not valid".into());
+            let refused = || ApiError::InvalidToken;
             let mut caller = if credential.starts_with(API_KEY_PREFIX) {
                 let digest = store::key_digest(&credential);
                 if let Some(mut caller) = key_cache::get(&digest) {
@@ -216,7 +217,10 @@ impl FromRequest for Caller {
                 }
                 caller
             } else {
-                let claims = tokens.verify(&credential).ok_or_else(refused)?;
+                let claims = tokens.verify(&credential).map_err(|why| match why {
+                    token::Refusal::Expired => ApiError::TokenExpired,
+                    token::Refusal::Invalid => ApiError::InvalidToken,
+                })?;
                 let user_id: i64 = claims.sub.parse().map_err(|_| refused())?;
                 let user = db
                     .read_point(move |conn| {

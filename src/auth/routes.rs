@@ -24,7 +24,9 @@ use crate::types::{double_option, rfc3339};
 /// The endpoints of this feature.
 pub fn configure(t: &mut RouteTable<'_>) {
     t.mount(at("/v1/auth/login").post(login));
+    t.mount(at("/v1/auth/refresh").post(super::session::refresh));
     t.mount(at("/v1/me").get(me));
+    t.mount(at("/v1/me/password").post(super::session::change_password));
     t.mount(at("/v1/users").post(create).get(list));
     t.mount(at("/v1/users/{id}").get(read).patch(update));
     t.mount(at("/v1/api-keys").post(create_key).get(list_keys));
@@ -39,12 +41,7 @@ pub struct LoginRequest {
     pub password: SecretString,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct TokenResponse {
-    pub access_token: String,
-    pub token_type: &'static str,
-    pub expires_in: u64,
-}
+pub use super::session::TokenResponse;
 
 fn client_address(req: &HttpRequest) -> String {
     req.peer_addr()
@@ -121,12 +118,11 @@ pub async fn login(
         (Verified::Yes, Some(user)) => user,
     };
     throttle.clear(&account_key);
-    let token = tokens.issue(user.id, user.token_generation)?;
-    Ok(HttpResponse::Ok().json(TokenResponse {
-        access_token: token,
-        token_type: "Bearer",
-        expires_in: tokens.ttl_secs,
-    }))
+    Ok(HttpResponse::Ok().json(TokenResponse::issue(
+        &tokens,
+        user.id,
+        user.token_generation,
+    )?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

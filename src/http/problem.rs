@@ -69,6 +69,14 @@ pub enum ApiError {
     #[error("{0}")]
     /// 401: no valid credentials.
     Unauthorized(String),
+    #[error(
+        "the token expired; log in again, or exchange the refresh token at POST /v1/auth/refresh"
+    )]
+    /// 401: a token that was valid and whose time is over.
+    TokenExpired,
+    #[error("the token or API key is not valid")]
+    /// 401: a token or key that is not valid (tampered, revoked, another key).
+    InvalidToken,
     #[error("{0}")]
     /// 403: the role may not do this.
     Forbidden(String),
@@ -121,7 +129,9 @@ impl ApiError {
             ApiError::BadRequest(_) | ApiError::InvalidQuery(_) | ApiError::Malformed(..) => {
                 "bad-request"
             }
-            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Unauthorized(_) | ApiError::TokenExpired | ApiError::InvalidToken => {
+                "unauthorized"
+            }
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
@@ -190,7 +200,9 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) | ApiError::InvalidQuery(_) | ApiError::Malformed(..) => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized(_) | ApiError::TokenExpired | ApiError::InvalidToken => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -238,6 +250,21 @@ impl ResponseError for ApiError {
                 response
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            // RFC 6750 section 3: say why, so a client knows to refresh rather than give up.
+            ApiError::TokenExpired => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(
+                        "Bearer error=\"invalid_token\", error_description=\"expired\"",
+                    ),
+                );
+            }
+            ApiError::InvalidToken => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
             }
             _ => {}
         }

@@ -58,6 +58,16 @@ const RULES: &[Rule] = &[
         allowed: ALL,
     },
     Rule {
+        method: "post",
+        template: "/v1/auth/refresh",
+        allowed: ALL,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/me/password",
+        allowed: ALL,
+    },
+    Rule {
         method: "get",
         template: "/v1/me",
         allowed: ALL,
@@ -303,6 +313,11 @@ const RULES: &[Rule] = &[
 fn body_for(method: &str, template: &str, ids: &Ids) -> Option<Value> {
     let body = match (method, template) {
         ("post", "/v1/auth/login") => json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        ("post", "/v1/auth/refresh") => json!({"refresh_token": ids.refresh_token}),
+        // Refused by the password policy before anything is checked or written.
+        ("post", "/v1/me/password") => {
+            json!({"current_password": "whatever", "new_password": "short"})
+        }
         ("post", "/v1/users") => {
             json!({"email": format!("new{}@rightsdesk.test", uuid::Uuid::new_v4().simple()), "password": PASSWORD, "role": "viewer"})
         }
@@ -335,6 +350,7 @@ fn body_for(method: &str, template: &str, ids: &Ids) -> Option<Value> {
 
 /// Records that exist and belong to others than the partner of the table test.
 struct Ids {
+    refresh_token: String,
     outlet: i64,
     article: i64,
     user: i64,
@@ -389,7 +405,9 @@ both_backends! {
         let license = app.post("/v1/licenses", json!({"grantor_outlet_id": outlet, "licensee_outlet_id": licensee, "scope": "feed",
             "actions": ["republish"], "media": ["web"], "territories": ["WORLD"], "valid_from": "2025-01-01"})).await.expect(201).id();
         let reprint = app.post("/v1/reprints", json!({"article_id": article, "outlet_id": licensee, "reprinted_on": "2025-06-01", "medium": "web"})).await.expect(201).id();
-        let ids = Ids { outlet, article, user, licensee, license, reprint };
+        let refresh_token = app.send(Method::POST, "/v1/auth/login", None, Some(json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})))
+            .await.expect(200).body["refresh_token"].as_str().unwrap().to_string();
+        let ids = Ids { refresh_token, outlet, article, user, licensee, license, reprint };
         let tokens = [
             ("admin", app.admin_token.clone()),
             ("desk", app.user_token("desk@rightsdesk.test", "desk", None).await),
@@ -445,7 +463,10 @@ both_backends! {
         app.get_as(&good, "/v1/me").await.expect(200);
 
         let expired = token_with(&secret, jsonwebtoken::Algorithm::HS256, claims(1, -120));
-        app.get_as(&expired, "/v1/me").await.expect_problem(401);
+        // An expired token says so (RFC 6750), so a client knows to refresh.
+        let answer = app.get_as(&expired, "/v1/me").await.expect_problem(401);
+        assert_eq!(answer.headers["www-authenticate"], "Bearer error=\"invalid_token\", error_description=\"expired\"");
+        assert!(answer.body["detail"].as_str().unwrap().contains("expired"));
         let other_alg = token_with(&secret, jsonwebtoken::Algorithm::HS512, claims(1, 60));
         app.get_as(&other_alg, "/v1/me").await.expect_problem(401);
         let other_key = token_with("an entirely different key, 32+ chars long", jsonwebtoken::Algorithm::HS256, claims(1, 60));

@@ -298,3 +298,35 @@ both_backends! {
         app.get("/v1/licenses?licensee_outlet_id=3&limit=5").await.expect(200);
     }
 }
+
+both_backends! {
+    async fn people_stay_signed_in_and_change_their_own_password(app) {
+        let partner = app.create_outlet("Gazette").await;
+        app.user_token("editor@gazette.test", "partner", Some(partner)).await;
+        let login = app.send(reqwest::Method::POST, "/v1/auth/login", None,
+            Some(json!({"email": "editor@gazette.test", "password": crate::common::PASSWORD}))).await.expect(200);
+        let refresh = login.body["refresh_token"].as_str().unwrap().to_string();
+        assert!(login.body["refresh_expires_in"].as_u64().unwrap() >= 86_400);
+        // A refresh token is not an access token, and the other way round.
+        app.get_as(&refresh, "/v1/me").await.expect_problem(401);
+        let access = login.body["access_token"].as_str().unwrap();
+        app.send(reqwest::Method::POST, "/v1/auth/refresh", None, Some(json!({"refresh_token": access}))).await.expect_problem(401);
+        // The refresh gives a working access token.
+        let renewed = app.send(reqwest::Method::POST, "/v1/auth/refresh", None, Some(json!({"refresh_token": refresh}))).await.expect(200);
+        let fresh = renewed.body["access_token"].as_str().unwrap().to_string();
+        assert_eq!(app.get_as(&fresh, "/v1/me").await.expect(200).body["email"], "editor@gazette.test");
+
+        // A partner changes its own password: the old one is checked, the policy applies, every
+        // earlier token (refresh tokens included) ends, and the answer carries new ones.
+        let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+        app.send(reqwest::Method::POST, "/v1/me/password", Some(&fresh), Some(change("wrong password!", "a much longer passphrase 2026"))).await.expect_problem(403);
+        let weak = app.send(reqwest::Method::POST, "/v1/me/password", Some(&fresh), Some(change(crate::common::PASSWORD, "short"))).await.expect_problem(422);
+        assert_eq!(weak.body["errors"][0]["field"], "new_password");
+        let changed = app.send(reqwest::Method::POST, "/v1/me/password", Some(&fresh),
+            Some(change(crate::common::PASSWORD, "a much longer passphrase 2026"))).await.expect(200);
+        app.get_as(&fresh, "/v1/me").await.expect_problem(401);
+        app.send(reqwest::Method::POST, "/v1/auth/refresh", None, Some(json!({"refresh_token": refresh}))).await.expect_problem(401);
+        app.get_as(changed.body["access_token"].as_str().unwrap(), "/v1/me").await.expect(200);
+        app.login("editor@gazette.test", "a much longer passphrase 2026").await;
+    }
+}
