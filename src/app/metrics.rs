@@ -7,6 +7,7 @@ use std::time::Instant;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
+use actix_web::HttpMessage;
 use actix_web::{web, HttpResponse};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
@@ -51,14 +52,23 @@ pub async fn record_request(
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(started.elapsed().as_secs_f64());
-    // The access log, off unless asked for (RIGHTSDESK_LOG=info,rightsdesk::access=debug); it
-    // sits inside the request's span, so each line carries the request id, route and target.
-    tracing::debug!(
-        target: "rightsdesk::access",
-        status = res.status().as_u16(),
-        elapsed_us = started.elapsed().as_micros() as u64,
-        "request"
-    );
+    // The access log, one line per request inside the request's span (so each line carries the
+    // request id and route), with who asked. Client mistakes are INFO; WARN is kept for server
+    // errors and security events (refused credentials, forbidden, throttled), so it stays rare
+    // enough to alert on. `RIGHTSDESK_LOG=warn` (or `rightsdesk::access=warn`) quiets it.
+    let status = res.status();
+    let who = res
+        .request()
+        .extensions()
+        .get::<crate::http::CallerLabel>()
+        .map_or_else(|| "anonymous".to_string(), |c| c.0.clone());
+    let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let security = matches!(status.as_u16(), 401 | 403 | 429);
+    if status.is_server_error() || security {
+        tracing::warn!(target: "rightsdesk::access", status = status.as_u16(), elapsed_us, caller = %who, "request");
+    } else {
+        tracing::info!(target: "rightsdesk::access", status = status.as_u16(), elapsed_us, caller = %who, "request");
+    }
     Ok(res)
 }
 

@@ -181,6 +181,7 @@ impl FromRequest for Caller {
             .extensions()
             .get::<crate::http::RequestIdValue>()
             .map(|id| id.0.clone());
+        let request = req.clone();
         Box::pin(async move {
             let (Some(db), Some(tokens)) = (db, tokens) else {
                 return Err(ApiError::Internal(anyhow::anyhow!(
@@ -193,6 +194,9 @@ impl FromRequest for Caller {
                 let digest = store::key_digest(&credential);
                 if let Some(mut caller) = key_cache::get(&digest) {
                     caller.request_id = request_id;
+                    request
+                        .extensions_mut()
+                        .insert(crate::http::CallerLabel(caller.actor().label));
                     return Ok(caller);
                 }
                 let lookup = digest.clone();
@@ -236,6 +240,9 @@ impl FromRequest for Caller {
                 user.caller(None)?
             };
             caller.request_id = request_id;
+            request
+                .extensions_mut()
+                .insert(crate::http::CallerLabel(caller.actor().label));
             Ok(caller)
         })
     }

@@ -53,3 +53,8 @@ pub fn query_problem(err: ApiError) -> ApiError {
 /// generated for the request. Audit entries carry it; answers send it back.
 #[derive(Debug, Clone)]
 pub struct RequestIdValue(pub String);
+
+/// Who made the request, as the access log names them (`user:3`, `user:3 key:7`); set by the
+/// caller extractor once the credentials are checked.
+#[derive(Debug, Clone)]
+pub struct CallerLabel(pub String);

@@ -44,13 +44,10 @@ impl Server {
             .env("RIGHTSDESK_ARGON2_ITERATIONS", "1")
             .env(
                 "RIGHTSDESK_LOG",
-                if log.is_some() {
-                    "info,rightsdesk::access=debug"
-                } else {
-                    "warn"
-                },
+                if log.is_some() { "info" } else { "warn" },
             )
             .env("RIGHTSDESK_LOG_FORMAT", "json")
+            .env("RIGHTSDESK_NOTIFY_INTERVAL", "0")
             .stdout(std::process::Stdio::null())
             .stderr(match log {
                 Some(path) => std::process::Stdio::from(std::fs::File::create(path).unwrap()),
@@ -134,6 +131,77 @@ async fn the_calendar_key_never_reaches_the_log() {
     );
     assert!(!text.contains(&key[..20]), "the API key reached the log");
     assert!(!text.contains(&token[..20]), "the token reached the log");
+}
+
+/// Logs people can read and alert on: one access line per request naming the caller, client
+/// mistakes at INFO, WARN for refused credentials, no colour codes in a file, and a line saying
+/// the notice worker is off.
+#[tokio::test]
+async fn the_log_is_quiet_about_client_mistakes_and_names_the_caller() {
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("server.log");
+    let server = Server::start(None, Some(&log));
+    let client = reqwest::Client::new();
+    let base = server.base.clone();
+    let token = login(&client, &base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let get = |path: &str, token: Option<&str>| {
+        let mut request = client.get(format!("{base}{path}"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    assert_eq!(
+        get("/v1/articles/424242", Some(&token))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        get("/v1/licenses?limit=0", Some(&token))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        400
+    );
+    assert_eq!(
+        get("/v1/me", Some("not-a-token"))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains('\u{1b}'), "colour codes in a log file");
+    let lines: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let access = |path: &str| {
+        lines
+            .iter()
+            .find(|l| l["target"] == "rightsdesk::access" && l.to_string().contains(path))
+            .unwrap_or_else(|| panic!("no access line for {path}: {text}"))
+    };
+    let missing = access("/v1/articles/424242");
+    assert_eq!(missing["level"], "INFO", "{missing}");
+    assert_eq!(missing["fields"]["caller"], "user:1", "{missing}");
+    assert_eq!(access("/v1/licenses?limit=0")["level"], "INFO");
+    let refused = access("/v1/me");
+    assert_eq!(refused["level"], "WARN", "{refused}");
+    assert_eq!(refused["fields"]["caller"], "anonymous");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["level"] != "WARN" || l.to_string().contains("/v1/me")),
+        "WARN only for the refused credentials: {text}"
+    );
+    assert!(text.contains("notice worker off"), "{text}");
 }
 
 async fn run(database_url: Option<String>) {
