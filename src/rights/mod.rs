@@ -17,6 +17,8 @@ use crate::licenses::store::{self as license_store, LicenseRow};
 pub struct Considered {
     pub license_id: i64,
     pub reasons: Vec<Reason>,
+    /// The reasons in words, with their dates: "expired on 2025-12-31"
+    pub explanations: Vec<String>,
 }
 
 /// The outcome of a check.
@@ -30,6 +32,24 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Every reason in words, license by license ("license 3: expired on 2025-12-31").
+    pub fn explanations(&self) -> Vec<String> {
+        if self.covering.is_some() {
+            return Vec::new();
+        }
+        if self.considered.is_empty() {
+            return vec!["no license of this outlet covers this article".into()];
+        }
+        self.considered
+            .iter()
+            .flat_map(|c| {
+                c.explanations
+                    .iter()
+                    .map(move |e| format!("license {}: {e}", c.license_id))
+            })
+            .collect()
+    }
+
     /// Every distinct reason, in the order first met; `no_license` when nothing was considered.
     pub fn reasons(&self) -> Vec<Reason> {
         if self.covering.is_some() {
@@ -57,9 +77,17 @@ pub fn decide(
 ) -> (Option<usize>, Vec<Considered>) {
     let considered: Vec<Considered> = candidates
         .iter()
-        .map(|(terms, uses)| Considered {
-            license_id: terms.id,
-            reasons: rules::reasons(terms, article, wanted, *uses),
+        .map(|(terms, uses)| {
+            let reasons = rules::reasons(terms, article, wanted, *uses);
+            let explanations = reasons
+                .iter()
+                .map(|r| rules::explain(*r, terms, article, wanted, *uses))
+                .collect();
+            Considered {
+                license_id: terms.id,
+                reasons,
+                explanations,
+            }
         })
         .collect();
     let covering = rules::best(

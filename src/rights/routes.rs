@@ -20,7 +20,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct CheckQuery {
-    /// The outlet that wants to use the article (a partner: its own)
+    /// The outlet that wants to use the article (staff: required; a partner: its own, implied)
     #[param(value_type = i64, minimum = 1)]
     pub outlet_id: Option<String>,
     #[param(value_type = i64, minimum = 1)]
@@ -49,6 +49,9 @@ pub struct CheckAnswer {
     )]
     pub credit_line: Option<String>,
     pub reasons: Vec<Reason>,
+    /// The reasons in words with their dates, license by license
+    #[schema(example = json!(["license 3: expired on 2025-12-31"]))]
+    pub explanations: Vec<String>,
     /// Each license looked at, and why it does not cover the request
     pub considered: Vec<Considered>,
     pub outlet_id: i64,
@@ -86,7 +89,12 @@ pub async fn check(
     caller.require(Permission::CheckRights)?;
     let q = query.into_inner();
     let mut f = Fields::new();
-    let outlet_id = required_id(&mut f, "outlet_id", q.outlet_id.as_deref());
+    let scope = caller.scope();
+    // A partner asks for itself: its own outlet is implied.
+    let outlet_id = match (scope, q.outlet_id.as_deref()) {
+        (Scope::Outlet(own), None) => own,
+        (_, raw) => required_id(&mut f, "outlet_id", raw),
+    };
     let article_id = required_id(&mut f, "article_id", q.article_id.as_deref());
     let on = f
         .date("on", q.on.as_deref())
@@ -99,28 +107,36 @@ pub async fn check(
         .unwrap_or(Medium::Web);
     let territory = f.parse::<Country>("territory", q.territory.as_deref());
     f.finish(()).map_err(crate::http::query_problem)?;
-    let scope = caller.scope();
     if let Scope::Outlet(own) = scope {
         if own != outlet_id {
             return Err(ApiError::NotFound);
         }
     }
     let wanted = Use::new(action, medium, territory, on, crate::types::now());
-    let (_article, verdict) = db
+    let found = db
         .read_point(move |conn| evaluate(conn, outlet_id, article_id, &wanted))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    // A partner with no license touching the article does not learn that it exists.
-    if scope != Scope::All && verdict.considered.is_empty() {
-        return Err(ApiError::NotFound);
-    }
+        .await?;
+    let verdict = match (found, scope) {
+        (Some((_, verdict)), Scope::All) => verdict,
+        // A partner with no license touching the article learns that much and no more: the same
+        // `no_license` whether or not the article exists.
+        (Some((_, verdict)), Scope::Outlet(_)) if !verdict.considered.is_empty() => verdict,
+        (_, Scope::Outlet(_)) => super::Verdict {
+            covering: None,
+            credit_line: None,
+            considered: Vec::new(),
+        },
+        (None, Scope::All) => return Err(ApiError::NotFound),
+    };
     let reasons = verdict.reasons();
+    let explanations = verdict.explanations();
     Ok(HttpResponse::Ok().json(CheckAnswer {
         allowed: verdict.covering.is_some(),
         license_id: verdict.covering.as_ref().map(|l| l.id),
         valid_until: verdict.covering.as_ref().and_then(|l| l.valid_until),
         credit_line: verdict.covering.as_ref().and(verdict.credit_line.clone()),
         reasons,
+        explanations,
         considered: verdict.considered,
         outlet_id,
         article_id,

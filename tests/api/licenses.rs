@@ -50,7 +50,8 @@ both_backends! {
         assert_eq!(before["license_id"], json!(null));
         let after = check(&app, &token, &q("2026-01-01", "")).await;
         assert_eq!(after["reasons"], json!(["expired"]));
-        assert_eq!(after["considered"], json!([{"license_id": license_id, "reasons": ["expired"]}]));
+        assert_eq!(after["considered"], json!([{"license_id": license_id, "reasons": ["expired"], "explanations": ["expired on 2025-12-31"]}]));
+        assert_eq!(after["explanations"], json!([format!("license {license_id}: expired on 2025-12-31")]));
         assert_eq!(check(&app, &token, &q("2025-06-01", "&medium=print")).await["reasons"], json!(["medium_not_granted"]));
         assert_eq!(check(&app, &token, &q("2025-06-01", "&action=translate")).await["reasons"], json!(["action_not_granted"]));
         let france = check(&app, &token, &format!("outlet_id={partner}&article_id={article}&on=2025-06-01&territory=FR")).await;
@@ -233,11 +234,20 @@ both_backends! {
         let token_a = app.user_token("a@partner-a.test", "partner", Some(a)).await;
         let token_b = app.user_token("b@partner-b.test", "partner", Some(b)).await;
 
-        // B checks its own rights; A may not ask about B, nor about an article it holds nothing for.
+        // B checks its own rights (its outlet implied); A may not ask about B; about an article it
+        // holds nothing for, A hears no_license, the same as for an article that does not exist.
         let own = check(&app, &token_b, &format!("outlet_id={b}&article_id={article}&on=2025-06-01")).await;
         assert_eq!(own["allowed"], true);
+        let implied = check(&app, &token_b, &format!("article_id={article}&on=2025-06-01")).await;
+        assert_eq!((implied["allowed"].clone(), implied["outlet_id"].clone()), (json!(true), json!(b)));
         app.get_as(&token_a, &format!("/v1/rights/check?outlet_id={b}&article_id={article}&on=2025-06-01")).await.expect_problem(404);
-        app.get_as(&token_a, &format!("/v1/rights/check?outlet_id={a}&article_id={article}&on=2025-06-01")).await.expect_problem(404);
+        let nothing = check(&app, &token_a, &format!("outlet_id={a}&article_id={article}&on=2025-06-01")).await;
+        assert_eq!((nothing["allowed"].clone(), nothing["reasons"].clone()), (json!(false), json!(["no_license"])));
+        assert_eq!(nothing["considered"], json!([]));
+        let missing = check(&app, &token_a, "article_id=999999&on=2025-06-01").await;
+        assert_eq!(missing["reasons"], nothing["reasons"]);
+        // Staff must name the outlet.
+        app.get(&format!("/v1/rights/check?article_id={article}")).await.expect_problem(400);
 
         // A records nothing for B, and nothing for an article it cannot see.
         let before = app.count_rows("reprints");

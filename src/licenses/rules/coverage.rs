@@ -95,6 +95,48 @@ pub fn reasons(terms: &Terms, article: &ArticleFacts, wanted: &Use, uses: i64) -
     out
 }
 
+/// One reason in words, with its dates and numbers ("expired on 2025-12-31").
+pub fn explain(
+    reason: Reason,
+    terms: &Terms,
+    article: &ArticleFacts,
+    wanted: &Use,
+    uses: i64,
+) -> String {
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    match reason {
+        Reason::Expired => match terms.window.until {
+            Some(until) => format!("expired on {}", day(until)),
+            None => "expired".into(),
+        },
+        Reason::NotYetValid => format!("valid from {}", day(terms.window.from)),
+        Reason::Revoked => "revoked".into(),
+        Reason::Suspended => "suspended".into(),
+        Reason::ActionNotGranted => format!("does not grant {}", wanted.action.as_str()),
+        Reason::MediumNotGranted => format!("does not cover {}", wanted.medium.as_str()),
+        Reason::TerritoryNotGranted => match wanted.territory {
+            Some(t) => format!("does not cover {}", t.code()),
+            None => "does not cover the territory".into(),
+        },
+        Reason::ArticleNotInFeed => "does not cover this article".into(),
+        Reason::Embargoed => match article.embargo_until {
+            Some(lifts) => format!(
+                "embargoed until {}",
+                lifts
+                    .and_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            None => "embargoed".into(),
+        },
+        Reason::UseLimitReached => format!(
+            "all {} reprints it allows are used ({uses})",
+            terms.max_reprints.unwrap_or(0)
+        ),
+        Reason::NoLicense => "no license covers this article".into(),
+        Reason::CreditLineMissing => "the credit line printed lacks the required one".into(),
+    }
+}
+
 /// Of the licenses that cover a use, the one to name: the one that runs longest (open-ended
 /// first), then the oldest.
 pub fn best<'a>(covering: impl IntoIterator<Item = &'a Terms>) -> Option<&'a Terms> {

@@ -11,7 +11,7 @@ mod exclusivity;
 #[cfg(test)]
 mod tests;
 
-pub use coverage::{best, credit_given, reasons, ArticleFacts, Use};
+pub use coverage::{best, credit_given, explain, reasons, ArticleFacts, Use};
 pub use exclusivity::{exclusivity_conflict, overlap};
 
 macro_rules! word_enum {
