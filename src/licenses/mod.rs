@@ -374,8 +374,15 @@ pub struct LicenseView {
     pub currency: Option<String>,
     pub max_reprints: Option<i32>,
     pub notes: Option<String>,
+    /// active, suspended or revoked as the desk set it, or expired once an active license's
+    /// last day has passed
+    #[schema(value_type = rules::LicenseState)]
     pub status: String,
     pub status_reason: Option<String>,
+    /// The grantor's name (answers that list or read licenses carry it)
+    pub grantor_name: Option<String>,
+    /// The licensee's name
+    pub licensee_name: Option<String>,
     pub version: i32,
     pub created_at: String,
     pub updated_at: String,
@@ -412,8 +419,12 @@ impl From<&LicenseRow> for LicenseView {
             currency: r.currency.clone(),
             max_reprints: r.max_reprints,
             notes: r.notes.clone(),
-            status: r.status.clone(),
+            status: rules::LicenseState::of(&r.status, r.valid_until, crate::types::today())
+                .as_str()
+                .to_string(),
             status_reason: r.status_reason.clone(),
+            grantor_name: None,
+            licensee_name: None,
             version: r.version,
             created_at: rfc3339(&r.created_at),
             updated_at: rfc3339(&r.updated_at),

@@ -70,10 +70,7 @@ pub async fn create(
     let row = db
         .write(move |conn| service::grant(conn, &actor, draft))
         .await?;
-    let response = HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/licenses/{}", row.id)))
-        .json(LicenseView::from(&row));
-    Ok(with_etag(response, row.version))
+    answer(&db, row, true).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -81,8 +78,8 @@ pub struct LicenseQuery {
     pub licensee_outlet_id: Option<i64>,
     pub grantor_outlet_id: Option<i64>,
     pub article_id: Option<i64>,
-    /// active, suspended or revoked
-    #[param(value_type = Option<rules::LicenseStatus>)]
+    /// active (in force or to come), expired (active, last day passed), suspended or revoked
+    #[param(value_type = Option<rules::LicenseState>)]
     pub status: Option<String>,
     /// Active and in force on this day (YYYY-MM-DD)
     #[param(value_type = Option<String>, format = Date)]
@@ -131,16 +128,17 @@ pub async fn list(
     }
     let rows = db
         .read(move |conn| {
-            Ok::<_, ApiError>(store::list(
-                conn,
-                scope,
-                &filter,
-                page.after_id,
-                page.limit,
-            )?)
+            let rows = store::list(conn, scope, &filter, page.after_id, page.limit)?;
+            let views = service::views(conn, &rows)?;
+            Ok::<_, ApiError>(
+                rows.into_iter()
+                    .map(|r| r.id)
+                    .zip(views)
+                    .collect::<Vec<_>>(),
+            )
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Paged::new(rows, page, |r| r.id, |r| LicenseView::from(&r))))
+    Ok(HttpResponse::Ok().json(Paged::new(rows, page, |(id, _)| *id, |(_, view)| view)))
 }
 
 /// What a CSV import wrote (or, on a dry run, would write).
@@ -250,10 +248,7 @@ pub async fn read(
     if crate::http::negotiation::wants_json_ld(&req) {
         return odrl_response(&row);
     }
-    Ok(with_etag(
-        HttpResponse::Ok().json(LicenseView::from(&row)),
-        row.version,
-    ))
+    answer(&db, row, false).await
 }
 
 fn odrl_response(row: &LicenseRow) -> Result<HttpResponse, ApiError> {
@@ -298,6 +293,26 @@ async fn find(db: &Db, id: i64, scope: Scope) -> Result<LicenseRow, ApiError> {
     db.read(move |conn| Ok(store::find(conn, id, scope)?)).await
 }
 
+/// The answer for one license: its view with the names of its parties, and its version as ETag.
+async fn answer(db: &Db, row: LicenseRow, created: bool) -> Result<HttpResponse, ApiError> {
+    let version = row.version;
+    let id = row.id;
+    let view = db
+        .read(move |conn| Ok::<_, ApiError>(service::views(conn, std::slice::from_ref(&row))?))
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)?;
+    let mut response = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    if created {
+        response.insert_header((header::LOCATION, format!("/v1/licenses/{id}")));
+    }
+    Ok(with_etag(response.json(view), version))
+}
+
 /// Changes the terms. Send the ETag back as `If-Match`: a stale one answers 412.
 #[utoipa::path(patch, path = "/v1/licenses/{id}", tag = "licenses", params(RecordId), request_body = LicensePatch,
     responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
@@ -318,10 +333,7 @@ pub async fn update(
     let row = db
         .write(move |conn| service::update(conn, &actor, id, expected, patch))
         .await?;
-    Ok(with_etag(
-        HttpResponse::Ok().json(LicenseView::from(&row)),
-        row.version,
-    ))
+    answer(&db, row, false).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -360,10 +372,7 @@ pub async fn renew(
     let row = db
         .write(move |conn| service::renew(conn, &actor, id, expected, until))
         .await?;
-    Ok(with_etag(
-        HttpResponse::Ok().json(LicenseView::from(&row)),
-        row.version,
-    ))
+    answer(&db, row, false).await
 }
 
 /// Sets a license's status (revoke, suspend, resume), keeping its history.
@@ -388,10 +397,7 @@ async fn set_status(
     let row = db
         .write(move |conn| service::set_status(conn, &actor, id, expected, to, reason))
         .await?;
-    Ok(with_etag(
-        HttpResponse::Ok().json(LicenseView::from(&row)),
-        row.version,
-    ))
+    answer(&db, row, false).await
 }
 
 /// Revokes a license for good, with a reason. It stays readable.

@@ -400,3 +400,23 @@ impl SoftDelete for Licenses {
         check_exclusivity(conn, &row.draft()?, row.id)
     }
 }
+
+/// The answers' views of these licenses, with the names of their parties.
+pub fn views(conn: &mut DbConnection, rows: &[LicenseRow]) -> Result<Vec<LicenseView>, StoreError> {
+    let mut ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| [r.grantor_outlet_id, r.licensee_outlet_id])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names = crate::outlets::store::names(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let mut view = LicenseView::from(r);
+            view.grantor_name = names.get(&r.grantor_outlet_id).cloned();
+            view.licensee_name = names.get(&r.licensee_outlet_id).cloned();
+            view
+        })
+        .collect())
+}

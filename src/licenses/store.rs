@@ -216,7 +216,7 @@ pub struct LicenseFilter {
     pub licensee: Option<i64>,
     pub grantor: Option<i64>,
     pub article: Option<i64>,
-    pub status: Option<LicenseStatus>,
+    pub status: Option<super::rules::LicenseState>,
     pub active_on: Option<NaiveDate>,
     /// (today, last day): active licenses ending within the range.
     pub ending_between: Option<(NaiveDate, NaiveDate)>,
@@ -248,8 +248,24 @@ pub fn list(
     if let Some(article) = filter.article {
         query = query.filter(licenses::article_id.eq(article));
     }
-    if let Some(status) = filter.status {
-        query = query.filter(licenses::status.eq(status.as_str()));
+    if let Some(state) = filter.status {
+        use super::rules::LicenseState;
+        let today = crate::types::today();
+        query = match state {
+            LicenseState::Active => query
+                .filter(licenses::status.eq(LicenseStatus::Active.as_str()))
+                .filter(
+                    licenses::valid_until
+                        .is_null()
+                        .or(licenses::valid_until.ge(today)),
+                ),
+            LicenseState::Expired => query
+                .filter(licenses::status.eq(LicenseStatus::Active.as_str()))
+                .filter(licenses::valid_until.lt(today)),
+            LicenseState::Suspended | LicenseState::Revoked => {
+                query.filter(licenses::status.eq(state.as_str()))
+            }
+        };
     }
     if let Some(day) = filter.active_on {
         query = query

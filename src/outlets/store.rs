@@ -123,6 +123,21 @@ pub fn find_by_name(
     query.first(conn).optional()
 }
 
+/// The names of these outlets (deleted ones too: a license keeps naming its parties).
+pub fn names(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = outlets::table
+        .filter(outlets::id.eq_any(ids))
+        .select((outlets::id, outlets::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Any outlet, deleted or not (for admins restoring).
 pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<OutletRow> {
     outlets::table

@@ -330,3 +330,35 @@ both_backends! {
         app.login("editor@gazette.test", "a much longer passphrase 2026").await;
     }
 }
+
+both_backends! {
+    async fn licenses_name_their_parties_and_say_when_they_have_expired(app) {
+        let (worthy, article) = app.worthy_news().await;
+        let partner = app.create_outlet("Gazette").await;
+        let ended = app.post("/v1/licenses", one_use_feed(worthy, partner)).await.expect(201);
+        assert_eq!(ended.body["status"], "expired", "2025-12-31 has passed: {}", ended.text);
+        assert_eq!((ended.body["grantor_name"].clone(), ended.body["licensee_name"].clone()), (json!("Worthy News"), json!("Gazette")));
+        let next_year = (chrono::Utc::now().date_naive() + chrono::Days::new(365)).to_string();
+        let running = app.post("/v1/licenses", json!({"grantor_outlet_id": worthy, "licensee_outlet_id": partner,
+            "scope": "article", "article_id": article, "actions": ["excerpt"], "media": ["print"], "territories": ["CA"],
+            "valid_from": "2026-01-01", "valid_until": next_year})).await.expect(201);
+        assert_eq!(running.body["status"], "active");
+
+        // The partner sees the grantor's name on what it holds; filters know "expired".
+        let token = app.user_token("editor@gazette.test", "partner", Some(partner)).await;
+        let mine = app.get_as(&token, "/v1/licenses").await.expect(200);
+        assert!(mine.body["items"].as_array().unwrap().iter().all(|l| l["grantor_name"] == "Worthy News"), "{}", mine.text);
+        let expired = app.get("/v1/licenses?status=expired").await.expect(200);
+        assert_eq!(expired.body["items"].as_array().unwrap().len(), 1);
+        assert_eq!(expired.body["items"][0]["id"], ended.id());
+        let active = app.get("/v1/licenses?status=active").await.expect(200);
+        assert_eq!(active.body["items"].as_array().unwrap().len(), 1);
+        assert_eq!(active.body["items"][0]["id"], running.id());
+        let read = app.get(&format!("/v1/licenses/{}", ended.id())).await.expect(200);
+        assert_eq!(read.body["status"], "expired");
+        assert_eq!(read.body["grantor_name"], "Worthy News");
+        // A renewal brings it back.
+        let renewed = app.post(&format!("/v1/licenses/{}/renew", ended.id()), json!({"valid_until": next_year})).await.expect(200);
+        assert_eq!(renewed.body["status"], "active");
+    }
+}

@@ -67,6 +67,29 @@ word_enum!(
 );
 
 word_enum!(
+    /// A license's standing as answers show it and lists filter it: the desk's status, with
+    /// `expired` for an active license whose last day has passed.
+    LicenseState {
+        Active = "active",
+        Expired = "expired",
+        Suspended = "suspended",
+        Revoked = "revoked",
+    }
+);
+
+impl LicenseState {
+    /// The state of a license with this stored status and last day, on `today`.
+    pub fn of(status: &str, valid_until: Option<NaiveDate>, today: NaiveDate) -> LicenseState {
+        match status {
+            "suspended" => LicenseState::Suspended,
+            "revoked" => LicenseState::Revoked,
+            _ if valid_until.is_some_and(|until| until < today) => LicenseState::Expired,
+            _ => LicenseState::Active,
+        }
+    }
+}
+
+word_enum!(
     /// Why a license does not cover a use.
     Reason {
         Expired = "expired",
