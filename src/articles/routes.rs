@@ -75,6 +75,12 @@ pub async fn create(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ArticleQuery {
+    /// What may be republished on this day (YYYY-MM-DD): articles a license in force that day
+    /// covers. A partner gets its own; staff name the outlet with `licensed_to`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub licensed_on: Option<String>,
+    /// With `licensed_on`, for staff: the licensee outlet
+    pub licensed_to: Option<i64>,
     pub source_outlet_id: Option<i64>,
     /// Title contains
     pub q: Option<String>,
@@ -100,14 +106,38 @@ pub async fn list(
     let page = page.parse()?;
     let query = query.into_inner();
     let mut f = Fields::new();
+    let scope = caller.scope();
+    let licensed_on = f.date("licensed_on", query.licensed_on.as_deref());
+    let licensed = match (licensed_on, scope, query.licensed_to) {
+        (None, _, None) => None,
+        (None, _, Some(_)) => {
+            f.error("licensed_to", "goes with licensed_on");
+            None
+        }
+        (Some(day), Scope::Outlet(own), None) => Some((own, day)),
+        (Some(day), Scope::Outlet(own), Some(to)) => {
+            if to != own {
+                f.error("licensed_to", "a partner asks for its own outlet");
+            }
+            Some((own, day))
+        }
+        (Some(day), Scope::All, Some(to)) => Some((to, day)),
+        (Some(_), Scope::All, None) => {
+            f.error(
+                "licensed_to",
+                "name the licensee outlet whose licenses count",
+            );
+            None
+        }
+    };
     let filter = ArticleFilter {
+        licensed,
         source_outlet_id: query.source_outlet_id,
         title_contains: crate::http::search_text(query.q)?,
         published_after: f.date("published_after", query.published_after.as_deref()),
         published_before: f.date("published_before", query.published_before.as_deref()),
     };
     f.finish(()).map_err(crate::http::query_problem)?;
-    let scope = caller.scope();
     let rows = db
         .read(move |conn| {
             Ok::<_, ApiError>(store::list(

@@ -214,6 +214,9 @@ pub fn find_duplicate(
 
 #[derive(Debug, Default, Clone)]
 pub struct ArticleFilter {
+    /// (licensee, day): articles a license of that outlet lets it republish on that day
+    /// (active, in its window; article licenses and feed licenses whose range holds the article).
+    pub licensed: Option<(i64, NaiveDate)>,
     pub source_outlet_id: Option<i64>,
     pub title_contains: Option<String>,
     pub published_after: Option<NaiveDate>,
@@ -233,6 +236,36 @@ pub fn list(
         .limit(limit);
     if let Some(source) = filter.source_outlet_id {
         query = query.filter(articles::source_outlet_id.eq(source));
+    }
+    if let Some((licensee, day)) = filter.licensed {
+        let in_force = licenses::table
+            .filter(licenses::licensee_outlet_id.eq(licensee))
+            .filter(licenses::deleted_at.is_null())
+            .filter(licenses::status.eq("active"))
+            .filter(licenses::valid_from.le(day))
+            .filter(
+                licenses::valid_until
+                    .is_null()
+                    .or(licenses::valid_until.ge(day)),
+            )
+            .filter(
+                licenses::article_id
+                    .eq(articles::id.nullable())
+                    .or(licenses::scope
+                        .eq("feed")
+                        .and(licenses::grantor_outlet_id.eq(articles::source_outlet_id))
+                        .and(
+                            licenses::feed_published_from
+                                .is_null()
+                                .or(licenses::feed_published_from.le(articles::published_on)),
+                        )
+                        .and(
+                            licenses::feed_published_until
+                                .is_null()
+                                .or(licenses::feed_published_until.ge(articles::published_on)),
+                        )),
+            );
+        query = query.filter(diesel::dsl::exists(in_force));
     }
     if let Some(q) = &filter.title_contains {
         query = query.filter(

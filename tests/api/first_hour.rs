@@ -362,3 +362,26 @@ both_backends! {
         assert_eq!(renewed.body["status"], "active");
     }
 }
+
+both_backends! {
+    async fn a_partner_lists_what_it_may_republish_on_a_day(app) {
+        let (worthy, article) = app.worthy_news().await;
+        let other_source = app.create_outlet("Herald").await;
+        let other = app.post("/v1/articles", json!({"title": "Not licensed", "source_outlet_id": other_source,
+            "published_on": "2025-03-01"})).await.expect(201).id();
+        let partner = app.create_outlet("Gazette").await;
+        app.post("/v1/licenses", one_use_feed(worthy, partner)).await.expect(201);
+        let token = app.user_token("editor@gazette.test", "partner", Some(partner)).await;
+        let ids = |answer: &crate::common::Answer| -> Vec<i64> {
+            answer.body["items"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect()
+        };
+        assert_eq!(ids(&app.get_as(&token, "/v1/articles?licensed_on=2025-06-01").await.expect(200)), [article]);
+        assert!(ids(&app.get_as(&token, "/v1/articles?licensed_on=2026-06-01").await.expect(200)).is_empty());
+        // Staff ask on a partner's behalf; the other source's article is never in it.
+        let desk = app.get(&format!("/v1/articles?licensed_on=2025-06-01&licensed_to={partner}")).await.expect(200);
+        assert_eq!(ids(&desk), [article]);
+        assert!(!ids(&desk).contains(&other));
+        app.get("/v1/articles?licensed_on=2025-06-01").await.expect_problem(400);
+        app.get_as(&token, "/v1/articles?licensed_on=someday").await.expect_problem(400);
+    }
+}
