@@ -9,6 +9,29 @@ use actix_web::{web, HttpResponse};
 /// so that a wrong method answers 405.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     mount(&mut RouteTable::mounting(cfg));
+    front_door(cfg);
+}
+
+/// The pages at the door, outside the API: `/` with links, and the API documentation at `/docs/`
+/// (Swagger UI, its files served from the binary) reading `/openapi.json`.
+fn front_door(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/").route(web::get().to(index)))
+        .service(web::resource("/docs").route(web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/docs/"))
+                .finish()
+        })))
+        .service(
+            utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::new(["/openapi.json"])),
+        );
+}
+
+/// `/`: where to go from here.
+async fn index() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(include_str!("index.html"))
 }
 
 /// Every (method, path) the App serves, from the same calls that mount them.
