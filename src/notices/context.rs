@@ -209,6 +209,8 @@ pub(super) struct Context {
     pub snoozed: HashMap<i64, NaiveDate>,
     /// Reprint pages found still online after their license's rights ended
     pub online: HashMap<i64, Vec<String>>,
+    /// Reprints recorded after their license ended (the notices' own)
+    pub late: HashMap<i64, Vec<String>>,
 }
 
 pub(super) fn load_context(
@@ -244,8 +246,10 @@ pub(super) fn load_context(
     for (_, license, url) in still_online(conn, Some(&ids))? {
         online.entry(license).or_default().push(url);
     }
+    let late = super::late::late_urls(conn, notices)?;
     Ok(Context {
         online,
+        late,
         licenses,
         outlets,
         articles,
@@ -296,6 +300,8 @@ pub(super) fn digest_item(
         renew_contact,
         reprint_urls: if notice.kind == STILL_ONLINE {
             ctx.online.get(&license.id).cloned().unwrap_or_default()
+        } else if notice.kind == super::LATE_REPRINT {
+            ctx.late.get(&license.id).cloned().unwrap_or_default()
         } else if takedown {
             ctx.urls.get(&license.id).cloned().unwrap_or_default()
         } else {

@@ -6,6 +6,7 @@ pub mod ack_routes;
 pub mod acks;
 pub mod context;
 pub mod email;
+pub mod late;
 pub mod mailer;
 pub mod pass;
 pub mod routes;
@@ -21,6 +22,8 @@ pub const EXPIRY: &str = "expiry";
 pub const TAKEDOWN: &str = "takedown";
 /// To the desk: a reprint's page is still online after its rights ended (lead `online-<id>`).
 pub const STILL_ONLINE: &str = "still_online";
+/// To the desk: a reprint was recorded after its license ended (lead `reprint-<id>`).
+pub const LATE_REPRINT: &str = "late_reprint";
 
 /// When a notice is due relative to the license's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -21,7 +21,7 @@ use crate::http::problem::ApiError;
 use crate::licenses::rules::LicenseStatus;
 use crate::licenses::store::LicenseRow;
 
-use super::{EXPIRY, STILL_ONLINE, TAKEDOWN};
+use super::{EXPIRY, LATE_REPRINT, STILL_ONLINE, TAKEDOWN};
 
 pub use super::settings::{NoticeSettings, Stopping};
 
@@ -76,12 +76,20 @@ pub fn plan(
     let ids: Vec<i64> = ending.iter().map(|l| l.id).collect();
     let snoozes = snoozed_until(conn, &ids, today)?;
     let online = still_online(conn, None)?;
+    let late = super::late::late_reprints(conn, now - chrono::Duration::days(30))?;
     let revoked = store::revoked_since(conn, first.and_time(chrono::NaiveTime::MIN))?;
     let outlets = load_outlets(
         conn,
         ending.iter().chain(&revoked).map(|l| l.licensee_outlet_id),
     )?;
-    let online_licenses = store::plan_licenses(conn, online.iter().map(|o| o.1).collect())?;
+    let online_licenses = store::plan_licenses(
+        conn,
+        online
+            .iter()
+            .map(|o| o.1)
+            .chain(late.iter().map(|l| l.license_id))
+            .collect(),
+    )?;
     // Only licenses that have ended (or were revoked) without archive rights can need a takedown.
     let takedown_ids: Vec<i64> = ending
         .iter()
@@ -151,6 +159,14 @@ pub fn plan(
                     license.updated_at.date(),
                 ));
             }
+        }
+    }
+    for l in &late {
+        let license = online_licenses.iter().find(|p| p.id == l.license_id);
+        if let (Some(license), Some(desk)) = (license, &settings.desk_email) {
+            let mut n = notice(license, LATE_REPRINT, Lead::Takedown, desk, l.ended_on);
+            n.lead = format!("reprint-{}", l.reprint_id);
+            out.push(n);
         }
     }
     // Once per page: the unique key (license, kind, lead, recipient, end) keeps it to one notice.

@@ -230,18 +230,26 @@ both_backends! {
         let v = app.post(&format!("/v1/reprints/{late}/verify"), json!({})).await.expect(200).body["verification"].clone();
         assert_eq!(v["still_online_after_end"], true, "{v}");
         assert_eq!(v["outcome"], "failed");
+        // And a reprint recorded after the license ended: the desk hears of it too, once.
+        let recorded_late = app.post("/v1/reprints", json!({"article_id": article, "outlet_id": courier,
+            "reprinted_on": "2025-07-15", "medium": "web", "url": pages.url("/late-copy")})).await.expect(201).body;
+        assert_eq!(recorded_late["compliance"], "uncovered");
         let report = app.post("/v1/notices/run", json!({})).await.expect(200).body;
-        assert_eq!(report["sent"], 1, "{report}");
+        assert_eq!(report["sent"], 2, "{report}");
         let messages = smtp.messages();
         assert_eq!(messages.len(), 1);
         assert_eq!(messages[0].to, [DESK]);
         assert!(messages[0].data.contains(&pages.url("/world/zelenskyy")), "{}", messages[0].data);
+        assert!(messages[0].data.contains(&pages.url("/late-copy")), "{}", messages[0].data);
         app.post(&format!("/v1/reprints/{late}/verify"), json!({})).await.expect(200);
         let again = app.post("/v1/notices/run", json!({})).await.expect(200).body;
         assert_eq!(again["planned"], 0, "{again}");
         assert_eq!(smtp.messages().len(), 1);
         let history = app.get(&format!("/v1/licenses/{ended}/notices")).await.expect(200).body;
-        assert_eq!(history["notices"][0]["kind"], "still_online");
-        assert_eq!(history["notices"][0]["lead"], format!("online-{late}"));
+        let kinds: Vec<(Value, Value)> = history["notices"].as_array().unwrap().iter()
+            .map(|n| (n["kind"].clone(), n["lead"].clone())).collect();
+        assert!(kinds.contains(&(json!("still_online"), json!(format!("online-{late}")))), "{kinds:?}");
+        assert!(kinds.contains(&(json!("late_reprint"), json!(format!("reprint-{}", recorded_late["id"])))), "{kinds:?}");
+        assert_eq!(kinds.len(), 2);
     }
 }
