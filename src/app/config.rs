@@ -10,6 +10,7 @@ use clap::Args;
 use secrecy::SecretString;
 
 use crate::db::DatabaseUrl;
+use crate::reprints::verify::safety::AllowList;
 use crate::types::Email;
 
 #[derive(Debug, Clone, Args)]
@@ -155,6 +156,17 @@ pub struct Config {
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
+
+    /// Where people reach rightsdesk, e.g. https://rights.example.com: emails link to the
+    /// partner portal there; unset: emails name the page without a link
+    #[arg(long, global = true, env = "RIGHTSDESK_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+
+    /// Hosts or networks (e.g. 127.0.0.1,10.0.0.0/8,intranet.example) whose pages reprint
+    /// verification may fetch although they are loopback or private; unset: public addresses only
+    #[arg(long, global = true, env = "RIGHTSDESK_FETCH_ALLOW", default_value = "",
+          value_parser = AllowList::parse, hide_default_value = true)]
+    pub fetch_allow: AllowList,
 
     /// Log format: text or json
     #[arg(long, global = true, env = "RIGHTSDESK_LOG_FORMAT", default_value = "text",

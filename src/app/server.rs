@@ -22,6 +22,7 @@ use crate::db::Db;
 use crate::http::problem as error;
 use crate::notices::mailer::Mailer;
 use crate::notices::pass::{run_pass, NoticeSettings, Stopping};
+use crate::reprints::verify::{service::reverify_due, Fetcher};
 
 /// The parts of the service, each registered on its own (`web::Data<Db>`, `web::Data<Mailer>`,
 /// ...), so that a handler names only what it uses.
@@ -34,6 +35,7 @@ pub struct Parts {
     pub mailer: web::Data<Mailer>,
     pub notice_settings: web::Data<NoticeSettings>,
     pub stopping: web::Data<Stopping>,
+    pub fetcher: web::Data<Fetcher>,
     pub config: Config,
 }
 
@@ -75,7 +77,8 @@ impl Parts {
             config.notice_leads.0.clone(),
             config.desk_email.as_ref().map(|e| e.as_str().to_string()),
             config.mail_from.as_str().to_string(),
-        );
+        )
+        .with_public_url(config.public_url.as_ref().map(|u| u.as_str().to_string()));
         Ok(Parts {
             db: web::Data::new(db),
             tokens: web::Data::new(tokens),
@@ -83,6 +86,7 @@ impl Parts {
             mailer: web::Data::new(mailer),
             notice_settings: web::Data::new(notice_settings),
             stopping: web::Data::new(Stopping::default()),
+            fetcher: web::Data::new(Fetcher::new(config.fetch_allow.clone())),
             throttle: web::Data::new(Throttle::new(
                 config.login_max_failures,
                 Duration::from_secs(15 * 60),
@@ -322,6 +326,15 @@ async fn notice_worker(parts: Parts, interval: Duration) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "notice pass failed; the next one retries"),
         }
+        // Reprint pages due for a check (monthly, after a license end or revocation); a page
+        // still online after its rights ended is picked up by the next notice pass.
+        match reverify_due(&parts.db, &parts.fetcher, today, 50).await {
+            Ok(0) => {}
+            Ok(checked) => tracing::info!(checked, "reprint pages checked"),
+            Err(err) => {
+                tracing::warn!(error = %err, "reprint checks failed; the next pass retries")
+            }
+        }
     }
 }
 
@@ -339,6 +352,7 @@ pub fn run(listener: TcpListener, parts: Parts, workers: usize) -> anyhow::Resul
             .app_data(parts.mailer.clone())
             .app_data(parts.notice_settings.clone())
             .app_data(parts.stopping.clone())
+            .app_data(parts.fetcher.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(super::routes::JSON_LIMIT)

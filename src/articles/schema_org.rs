@@ -134,6 +134,8 @@ mod tests {
             created_at: now,
             updated_at: now,
             deleted_at: None,
+            contacts: None,
+            account_manager_user_id: None,
         };
         let doc = markup(&article, &outlet);
         assert_eq!(doc["copyrightHolder"]["name"], "Worthy News");

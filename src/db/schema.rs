@@ -13,6 +13,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        contacts -> Nullable<Text>,
+        account_manager_user_id -> Nullable<BigInt>,
     }
 }
 
@@ -94,6 +96,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        notice_leads -> Nullable<Text>,
     }
 }
 
@@ -114,6 +117,15 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         action -> Text,
+        verified_at -> Nullable<Timestamp>,
+        verify_http_status -> Nullable<Integer>,
+        verify_credit_found -> Nullable<Bool>,
+        verify_link_to_original -> Nullable<Bool>,
+        verify_canonical_ok -> Nullable<Bool>,
+        verify_still_online_after_end -> Nullable<Bool>,
+        verify_error -> Nullable<Text>,
+        verify_outcome -> Nullable<Text>,
+        verify_due_on -> Nullable<Date>,
     }
 }
 
@@ -139,6 +151,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    notice_acknowledgements (id) {
+        id -> BigInt,
+        notice_id -> BigInt,
+        license_id -> BigInt,
+        until -> Date,
+        note -> Nullable<Text>,
+        by_user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         actor_user_id -> Nullable<BigInt>,
@@ -160,5 +184,13 @@ diesel::joinable!(reprints -> articles (article_id));
 diesel::joinable!(notices -> licenses (license_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    outlets, users, api_keys, articles, licenses, reprints, notices, audit_log,
+    outlets,
+    users,
+    api_keys,
+    articles,
+    licenses,
+    reprints,
+    notices,
+    notice_acknowledgements,
+    audit_log,
 );

@@ -182,6 +182,7 @@ fn parse_row(cells: &HashMap<&str, &str>) -> Result<LicenseDraft, Vec<FieldError
         currency: get("currency").map(str::to_string),
         max_reprints,
         notes: get("notes").map(str::to_string),
+        notice_leads: None,
     };
     let mut errors = match f.finish(()) {
         Ok(()) => Vec::new(),

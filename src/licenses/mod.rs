@@ -64,6 +64,10 @@ pub struct NewLicenseRequest {
     #[schema(minimum = 1)]
     pub max_reprints: Option<i32>,
     pub notes: Option<String>,
+    /// Days before the last day when notices go out, e.g. [90, 30, 7]; overrides
+    /// RIGHTSDESK_NOTICE_LEADS for this license
+    #[schema(example = json!([90, 30, 7]))]
+    pub notice_leads: Option<Vec<i64>>,
 }
 
 /// Valid license terms, ready to store.
@@ -84,6 +88,36 @@ pub struct LicenseDraft {
     pub notes: Option<String>,
     pub status: LicenseStatus,
     pub status_reason: Option<String>,
+    /// Own notice lead times in days, largest first (none: the global setting)
+    pub notice_leads: Option<Vec<u32>>,
+}
+
+/// Checks lead times: 1 to 366 days, at most 10 of them; answers them largest first.
+pub fn parse_notice_leads(f: &mut Fields, leads: Option<&[i64]>) -> Option<Vec<u32>> {
+    let leads = leads?;
+    if leads.is_empty() || leads.len() > 10 {
+        f.error(
+            "notice_leads",
+            "give 1 to 10 lead times in days, e.g. [90, 30, 7]",
+        );
+        return None;
+    }
+    let mut days = Vec::new();
+    for lead in leads {
+        match u32::try_from(*lead) {
+            Ok(d) if (1..=366).contains(&d) => days.push(d),
+            _ => {
+                f.error(
+                    "notice_leads",
+                    format!("{lead} is not between 1 and 366 days"),
+                );
+                return None;
+            }
+        }
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Some(days)
 }
 
 impl LicenseDraft {
@@ -249,6 +283,7 @@ impl NewLicenseRequest {
             notes: f.optional_lines("notes", self.notes.as_deref(), MAX_NOTES),
             status: LicenseStatus::Active,
             status_reason: None,
+            notice_leads: parse_notice_leads(&mut f, self.notice_leads.as_deref()),
         };
         f.finish(draft)
     }
@@ -286,6 +321,10 @@ pub struct LicensePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub notes: Option<Option<String>>,
+    /// Own notice lead times in days; null returns to the global setting
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub notice_leads: Option<Option<Vec<i64>>>,
 }
 
 impl LicensePatch {
@@ -349,6 +388,9 @@ impl LicensePatch {
         if let Some(notes) = self.notes {
             d.notes = f.optional_lines("notes", notes.as_deref(), MAX_NOTES);
         }
+        if let Some(leads) = self.notice_leads {
+            d.notice_leads = parse_notice_leads(&mut f, leads.as_deref());
+        }
         f.finish(d)
     }
 }
@@ -388,6 +430,8 @@ pub struct LicenseView {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
+    /// Own notice lead times in days (null: the global setting)
+    pub notice_leads: Option<Vec<u32>>,
 }
 
 fn split_list(stored: &str) -> Vec<String> {
@@ -429,6 +473,7 @@ impl From<&LicenseRow> for LicenseView {
             created_at: rfc3339(&r.created_at),
             updated_at: rfc3339(&r.updated_at),
             deleted_at: r.deleted_at.as_ref().map(rfc3339),
+            notice_leads: r.leads(),
         }
     }
 }

@@ -38,6 +38,7 @@ pub struct LicenseRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    pub notice_leads: Option<String>,
 }
 
 fn corrupt(id: i64, what: &str, err: String) -> StoreError {
@@ -91,6 +92,16 @@ impl LicenseRow {
                 .parse()
                 .map_err(|e| corrupt(self.id, "status", e))?,
             status_reason: self.status_reason.clone(),
+            notice_leads: self.leads(),
+        })
+    }
+
+    /// The license's own notice lead times (stored as `90,30,7`).
+    pub fn leads(&self) -> Option<Vec<u32>> {
+        self.notice_leads.as_ref().map(|raw| {
+            raw.split(',')
+                .filter_map(|d| d.trim().parse().ok())
+                .collect()
         })
     }
 
@@ -130,6 +141,7 @@ pub struct LicenseValues {
     pub notes: Option<String>,
     pub status: String,
     pub status_reason: Option<String>,
+    pub notice_leads: Option<String>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -159,6 +171,7 @@ impl From<&LicenseDraft> for LicenseValues {
             notes: d.notes.clone(),
             status: d.status.as_str().to_string(),
             status_reason: d.status_reason.clone(),
+            notice_leads: d.notice_leads.as_ref().map(|l| join(l)),
             updated_at: crate::types::now(),
         }
     }

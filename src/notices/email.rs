@@ -49,6 +49,10 @@ struct ItemView<'a> {
     item: &'a DigestItem,
     heading: &'static str,
     when: String,
+    /// The last day in words
+    last_day: String,
+    /// The portal page as a link (an absolute URL), or none
+    portal_href: Option<String>,
 }
 
 /// The digest's context.
@@ -70,6 +74,8 @@ pub fn render_digest(items: &[DigestItem], today: NaiveDate) -> Result<Digest, S
             item,
             heading: if item.takedown { "TAKE DOWN" } else { "ENDING" },
             when: when(item, today),
+            last_day: super::in_words(item.ends_on),
+            portal_href: item.portal.starts_with("http").then(|| item.portal.clone()),
         })
         .collect();
     let context = DigestMail {

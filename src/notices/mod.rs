@@ -2,15 +2,28 @@
 //! are pure ([`due_lead`], [`backoff`], [`render_digest`]); `store.rs` keeps the outbox, `mailer.rs`
 //! sends, `pass.rs` runs one pass, `routes.rs` is the HTTP side.
 
+pub mod ack_routes;
+pub mod acks;
+pub mod context;
 pub mod email;
+pub mod late;
 pub mod mailer;
 pub mod pass;
 pub mod routes;
 pub mod settings;
 pub mod store;
+pub mod view;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
+
+/// Notice kinds.
+pub const EXPIRY: &str = "expiry";
+pub const TAKEDOWN: &str = "takedown";
+/// To the desk: a reprint's page is still online after its rights ended (lead `online-<id>`).
+pub const STILL_ONLINE: &str = "still_online";
+/// To the desk: a reprint was recorded after its license ended (lead `reprint-<id>`).
+pub const LATE_REPRINT: &str = "late_reprint";
 
 /// When a notice is due relative to the license's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,6 +62,23 @@ pub fn due_lead(end: NaiveDate, today: NaiveDate, leads: &[u32]) -> Option<Lead>
         .filter(|lead| i64::from(*lead) >= days_left)
         .min()
         .map(Lead::Days)
+}
+
+/// A license's own lead times (`notice_leads`, stored as `90,30,7`), else the global ones; largest
+/// first.
+pub fn license_leads(own: Option<&str>, global: &[u32]) -> Vec<u32> {
+    let mut leads: Vec<u32> = own
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|d| d.trim().parse().ok())
+        .filter(|d| (1..=366).contains(d))
+        .collect();
+    if leads.is_empty() {
+        return global.to_vec();
+    }
+    leads.sort_unstable_by(|a, b| b.cmp(a));
+    leads.dedup();
+    leads
 }
 
 /// The first and last end dates a pass on `today` needs to look at.
@@ -130,6 +160,18 @@ pub struct DigestItem {
     pub renew_contact: String,
     /// For a takedown: the URLs of the reprints to take down
     pub reprint_urls: Vec<String>,
+    /// The partner portal's page for this license (a full link when RIGHTSDESK_PUBLIC_URL is set)
+    pub portal: String,
+}
+
+/// The portal page of a license: `/portal#license-12`, under the public address when known.
+pub fn portal_link(public_url: Option<&str>, license_id: i64) -> String {
+    format!("{}/portal#license-{license_id}", public_url.unwrap_or(""))
+}
+
+/// A date in words: "Wednesday 31 December 2025".
+pub fn in_words(day: NaiveDate) -> String {
+    day.format("%A %-d %B %Y").to_string()
 }
 
 /// A rendered email: subject, plain text and HTML.
@@ -224,6 +266,7 @@ mod tests {
             archive_allowed: false,
             renew_contact: "syndication@worthynews.com".into(),
             reprint_urls: vec![],
+            portal: portal_link(Some("https://rights.example.com"), 3),
         };
         let d = render_digest(std::slice::from_ref(&item), day("2025-12-24")).unwrap();
         assert_eq!(d.subject, "[rightsdesk] License ending: \"Ukrainian President Open To Resign\" for Gazette <Daily> ends 2025-12-31 (in 7 days)");
@@ -231,6 +274,16 @@ mod tests {
             .text
             .contains("Credit line: This article was originally published on Worthy News"));
         assert!(d.text.contains("Archive rights: no"));
+        assert!(d.text.contains("Wednesday 31 December 2025"), "{}", d.text);
+        assert!(d
+            .text
+            .contains("https://rights.example.com/portal#license-3"));
+        assert!(
+            d.html
+                .contains("href=\"https:&#x2f;&#x2f;rights.example.com&#x2f;portal#license-3\""),
+            "{}",
+            d.html
+        );
         assert!(d.html.contains("Gazette &lt;Daily&gt;"));
         let two = render_digest(
             &[

@@ -1,24 +1,27 @@
 //! One notice pass: plan, claim, send, record. Run by the worker inside `serve`, by
 //! `rightsdesk notify`, and by `POST /v1/notices/run`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
+use super::context::{
+    digest_item, has_archive, load_context, load_outlets, reprint_urls, snoozed, snoozed_until,
+    still_online, Context,
+};
 use super::mailer::{MailError, Mailer, Outgoing};
 use super::store::{self, NewNotice, NoticeRow, Outcome, PlanLicense};
-use super::{backoff, due_lead, end_dates_in_view, render_digest, DigestItem, Lead, NoticeStatus};
-use crate::db::schema::{articles, outlets, reprints};
+use super::{backoff, due_lead, end_dates_in_view, license_leads, render_digest, DigestItem};
+use super::{Lead, NoticeStatus};
 use crate::db::{Db, DbConnection};
 use crate::http::problem::ApiError;
-use crate::licenses::rules::{Action, LicenseStatus};
+use crate::licenses::rules::LicenseStatus;
 use crate::licenses::store::LicenseRow;
 
-pub const EXPIRY: &str = "expiry";
-pub const TAKEDOWN: &str = "takedown";
+use super::{EXPIRY, LATE_REPRINT, STILL_ONLINE, TAKEDOWN};
 
 pub use super::settings::{NoticeSettings, Stopping};
 
@@ -52,72 +55,6 @@ pub struct PassReport {
     pub emails: Vec<EmailPreview>,
 }
 
-fn has_archive(actions: &str) -> bool {
-    actions.split(',').any(|a| a == Action::Archive.as_str())
-}
-
-fn contacts(stored: &str) -> Vec<String> {
-    serde_json::from_str(stored).unwrap_or_default()
-}
-
-struct Outlet {
-    name: String,
-    contacts: Vec<String>,
-}
-
-fn load_outlets(
-    conn: &mut DbConnection,
-    ids: impl IntoIterator<Item = i64>,
-) -> QueryResult<HashMap<i64, Outlet>> {
-    let mut ids: Vec<i64> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rows: Vec<(i64, String, String)> = outlets::table
-        .filter(outlets::id.eq_any(&ids))
-        .select((outlets::id, outlets::name, outlets::contact_emails))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, c)| {
-            (
-                id,
-                Outlet {
-                    name,
-                    contacts: contacts(&c),
-                },
-            )
-        })
-        .collect())
-}
-
-fn reprint_urls(
-    conn: &mut DbConnection,
-    license_ids: &[i64],
-) -> QueryResult<HashMap<i64, Vec<String>>> {
-    let mut rows: Vec<(Option<i64>, Option<String>)> = Vec::new();
-    for chunk in license_ids.chunks(500) {
-        rows.extend(
-            reprints::table
-                .filter(reprints::license_id.eq_any(chunk))
-                .filter(reprints::deleted_at.is_null())
-                .filter(reprints::url.is_not_null())
-                .order(reprints::id.asc())
-                .select((reprints::license_id, reprints::url))
-                .load::<(Option<i64>, Option<String>)>(conn)?,
-        );
-    }
-    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-    for (license, url) in rows {
-        if let (Some(license), Some(url)) = (license, url) {
-            let urls = out.entry(license).or_default();
-            if !urls.contains(&url) {
-                urls.push(url);
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// The notices due on `today`: for each active license ending within a lead time, one per
 /// recipient (the licensee's contacts and the desk) at the tightest due lead; for each license
 /// that ended or was revoked without archive rights and has reprints with URLs, a takedown to the
@@ -129,11 +66,29 @@ pub fn plan(
     now: NaiveDateTime,
 ) -> QueryResult<Vec<NewNotice>> {
     let (first, last) = end_dates_in_view(today, &settings.leads);
-    let ending = store::ending_between(conn, first, last)?;
+    let mut ending = store::ending_between(conn, first, last)?;
+    // Licenses with their own lead times may be further out than the global ones look.
+    for own in store::with_own_leads(conn, today)? {
+        if !ending.iter().any(|l| l.id == own.id) {
+            ending.push(own);
+        }
+    }
+    let ids: Vec<i64> = ending.iter().map(|l| l.id).collect();
+    let snoozes = snoozed_until(conn, &ids, today)?;
+    let online = still_online(conn, None)?;
+    let late = super::late::late_reprints(conn, now - chrono::Duration::days(30))?;
     let revoked = store::revoked_since(conn, first.and_time(chrono::NaiveTime::MIN))?;
     let outlets = load_outlets(
         conn,
         ending.iter().chain(&revoked).map(|l| l.licensee_outlet_id),
+    )?;
+    let online_licenses = store::plan_licenses(
+        conn,
+        online
+            .iter()
+            .map(|o| o.1)
+            .chain(late.iter().map(|l| l.license_id))
+            .collect(),
     )?;
     // Only licenses that have ended (or were revoked) without archive rights can need a takedown.
     let takedown_ids: Vec<i64> = ending
@@ -168,11 +123,20 @@ pub fn plan(
         let Some(end) = license.valid_until else {
             continue;
         };
-        let Some(lead) = due_lead(end, today, &settings.leads) else {
+        let leads = license_leads(license.notice_leads.as_deref(), &settings.leads);
+        let Some(lead) = due_lead(end, today, &leads).filter(|lead| match lead {
+            Lead::Days(days) => !snoozed(end, *days, snoozes.get(&license.id).copied()),
+            _ => true,
+        }) else {
             continue;
         };
         let mut recipients = partner_contacts(license);
         recipients.extend(settings.desk_email.clone());
+        recipients.extend(
+            outlets
+                .get(&license.licensee_outlet_id)
+                .and_then(|o| o.account_manager.clone()),
+        );
         recipients.sort();
         recipients.dedup();
         for recipient in &recipients {
@@ -197,6 +161,26 @@ pub fn plan(
             }
         }
     }
+    for l in &late {
+        let license = online_licenses.iter().find(|p| p.id == l.license_id);
+        if let (Some(license), Some(desk)) = (license, &settings.desk_email) {
+            let mut n = notice(license, LATE_REPRINT, Lead::Takedown, desk, l.ended_on);
+            n.lead = format!("reprint-{}", l.reprint_id);
+            out.push(n);
+        }
+    }
+    // Once per page: the unique key (license, kind, lead, recipient, end) keeps it to one notice.
+    for (reprint, license_id, _) in &online {
+        let Some(license) = online_licenses.iter().find(|l| l.id == *license_id) else {
+            continue;
+        };
+        let ended_on = license.valid_until.unwrap_or(license.updated_at.date());
+        if let Some(desk) = &settings.desk_email {
+            let mut n = notice(license, STILL_ONLINE, Lead::Takedown, desk, ended_on);
+            n.lead = format!("online-{reprint}");
+            out.push(n);
+        }
+    }
     Ok(out)
 }
 
@@ -211,7 +195,7 @@ fn still_due(
         return Err("the license was deleted".into());
     };
     let active = license.status == LicenseStatus::Active.as_str();
-    if notice.kind == TAKEDOWN {
+    if notice.kind != EXPIRY {
         let renewed = active && license.valid_until.is_none_or(|end| end >= today);
         return if renewed {
             Err("the license was renewed".into())
@@ -226,88 +210,6 @@ fn still_due(
         return Err("the license was renewed: its end date moved".into());
     }
     Ok(())
-}
-
-/// Everything the digests of some notices need, loaded in a few queries.
-struct Context {
-    licenses: HashMap<i64, LicenseRow>,
-    outlets: HashMap<i64, Outlet>,
-    articles: HashMap<i64, (String, Option<String>)>,
-    urls: HashMap<i64, Vec<String>>,
-}
-
-fn load_context(conn: &mut DbConnection, notices: &[NoticeRow]) -> QueryResult<Context> {
-    let ids: Vec<i64> = notices.iter().map(|n| n.license_id).collect();
-    let licenses: HashMap<i64, LicenseRow> = crate::db::schema::licenses::table
-        .filter(crate::db::schema::licenses::id.eq_any(&ids))
-        .select(LicenseRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|l: LicenseRow| (l.id, l))
-        .collect();
-    let outlets = load_outlets(
-        conn,
-        licenses
-            .values()
-            .flat_map(|l| [l.licensee_outlet_id, l.grantor_outlet_id]),
-    )?;
-    let article_ids: Vec<i64> = licenses.values().filter_map(|l| l.article_id).collect();
-    let articles = articles::table
-        .filter(articles::id.eq_any(&article_ids))
-        .select((articles::id, articles::title, articles::url))
-        .load::<(i64, String, Option<String>)>(conn)?
-        .into_iter()
-        .map(|(id, title, url)| (id, (title, url)))
-        .collect();
-    let urls = reprint_urls(conn, &ids)?;
-    Ok(Context {
-        licenses,
-        outlets,
-        articles,
-        urls,
-    })
-}
-
-fn digest_item(notice: &NoticeRow, ctx: &Context, desk_email: Option<&str>) -> Option<DigestItem> {
-    let license = ctx.licenses.get(&notice.license_id)?;
-    let outlet_name = |id: i64| {
-        ctx.outlets
-            .get(&id)
-            .map_or_else(|| format!("outlet {id}"), |o| o.name.clone())
-    };
-    let grantor = outlet_name(license.grantor_outlet_id);
-    let (what, url) = match license.article_id.and_then(|a| ctx.articles.get(&a)) {
-        Some((title, url)) => (title.clone(), url.clone()),
-        None => (format!("every article of {grantor}"), None),
-    };
-    let renew_contact = ctx
-        .outlets
-        .get(&license.grantor_outlet_id)
-        .and_then(|o| o.contacts.first().cloned())
-        .or_else(|| desk_email.map(str::to_string))
-        .unwrap_or_else(|| format!("{grantor}'s syndication desk"));
-    let takedown = notice.kind == TAKEDOWN;
-    Some(DigestItem {
-        license_id: license.id,
-        lead: notice.lead.clone(),
-        takedown,
-        what,
-        url,
-        partner: outlet_name(license.licensee_outlet_id),
-        grantor,
-        ends_on: notice.expires_on,
-        actions: license.actions.replace(',', ", "),
-        media: license.media.replace(',', ", "),
-        territories: license.territories.replace(',', ", "),
-        credit_line: license.credit_line.clone(),
-        archive_allowed: has_archive(&license.actions),
-        renew_contact,
-        reprint_urls: if takedown {
-            ctx.urls.get(&license.id).cloned().unwrap_or_default()
-        } else {
-            Vec::new()
-        },
-    })
 }
 
 /// A Message-ID derived from the notices an email carries: the same notices, the same id, so a
@@ -358,7 +260,7 @@ pub async fn run_pass(
     }
     let for_context = claimed.notices.clone();
     let ctx = db
-        .read(move |conn| Ok::<_, ApiError>(load_context(conn, &for_context)?))
+        .read(move |conn| Ok::<_, ApiError>(load_context(conn, &for_context, today)?))
         .await?;
     let keep = drop_changed(
         db,
@@ -488,7 +390,17 @@ async fn drop_changed(
     let mut keep = Vec::new();
     let mut dropped: Vec<(i64, String)> = Vec::new();
     for notice in claimed {
-        match still_due(&notice, ctx.licenses.get(&notice.license_id), today) {
+        let snooze = ctx.snoozed.get(&notice.license_id).copied();
+        let days = notice.lead.strip_suffix('d').and_then(|d| d.parse().ok());
+        let due = still_due(&notice, ctx.licenses.get(&notice.license_id), today).and_then(|()| {
+            match (days, snooze) {
+                (Some(d), Some(until)) if snoozed(notice.expires_on, d, Some(until)) => {
+                    Err(format!("acknowledged: no lead notices before {until}"))
+                }
+                _ => Ok(()),
+            }
+        });
+        match due {
             Ok(()) => keep.push(notice),
             Err(reason) => dropped.push((notice.id, reason)),
         }
@@ -536,7 +448,14 @@ async fn send_digests(
         }
         let items: Vec<DigestItem> = notices
             .iter()
-            .filter_map(|n| digest_item(n, ctx, settings.desk_email.as_deref()))
+            .filter_map(|n| {
+                digest_item(
+                    n,
+                    ctx,
+                    settings.desk_email.as_deref(),
+                    settings.public_url.as_deref(),
+                )
+            })
             .collect();
         let digest = render_digest(&items, today)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("rendering a notice: {e}")))?;

@@ -11,6 +11,8 @@ pub struct NoticeSettings {
     pub max_attempts: i32,
     pub lease: chrono::Duration,
     pub batch: i64,
+    /// Where people reach rightsdesk (`RIGHTSDESK_PUBLIC_URL`), for the portal link in emails
+    pub public_url: Option<String>,
 }
 
 impl NoticeSettings {
@@ -24,7 +26,14 @@ impl NoticeSettings {
             max_attempts: 6,
             lease: chrono::Duration::minutes(5),
             batch: 500,
+            public_url: None,
         }
+    }
+
+    /// The address emails link to (`https://rights.example.com`).
+    pub fn with_public_url(mut self, url: Option<String>) -> NoticeSettings {
+        self.public_url = url.map(|u| u.trim_end_matches('/').to_string());
+        self
     }
 }
 

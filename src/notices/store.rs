@@ -54,6 +54,7 @@ pub struct PlanLicense {
     pub actions: String,
     pub valid_until: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
+    pub notice_leads: Option<String>,
 }
 
 /// Inserts the notices that do not exist yet; answers how many were new.
@@ -107,6 +108,34 @@ pub fn ending_between(
         .filter(licenses::status.eq(LicenseStatus::Active.as_str()))
         .filter(licenses::valid_until.ge(first))
         .filter(licenses::valid_until.le(last))
+        .select(PlanLicense::as_select())
+        .load(conn)
+}
+
+/// Active licenses with their own lead times ending within a year of `today` (any lead is at
+/// most 366 days); the caller keeps those whose leads reach today.
+pub fn with_own_leads(conn: &mut DbConnection, today: NaiveDate) -> QueryResult<Vec<PlanLicense>> {
+    let year = chrono::Duration::days(366);
+    licenses::table
+        .filter(licenses::deleted_at.is_null())
+        .filter(licenses::status.eq(LicenseStatus::Active.as_str()))
+        .filter(licenses::notice_leads.is_not_null())
+        .filter(licenses::valid_until.ge(today - year))
+        .filter(licenses::valid_until.le(today + year))
+        .select(PlanLicense::as_select())
+        .load(conn)
+}
+
+/// Some licenses by id, whatever their state.
+pub fn plan_licenses(conn: &mut DbConnection, mut ids: Vec<i64>) -> QueryResult<Vec<PlanLicense>> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    licenses::table
+        .filter(licenses::id.eq_any(ids))
+        .filter(licenses::deleted_at.is_null())
         .select(PlanLicense::as_select())
         .load(conn)
 }

@@ -29,6 +29,59 @@ pub struct NewOutletRequest {
     pub contact_emails: Vec<String>,
     pub notes: Option<String>,
     pub active: Option<bool>,
+    /// People who receive this outlet's notices, with a role; an opted-out contact receives none
+    pub contacts: Option<Vec<Contact>>,
+    /// A staff user copied on this outlet's notices
+    #[schema(minimum = 1)]
+    pub account_manager_user_id: Option<i64>,
+}
+
+/// A person to notify at an outlet.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[schema(example = "rights@gazette.example")]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// e.g. licensing, legal, billing
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "licensing")]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub opted_out: bool,
+}
+
+fn parse_people(f: &mut Fields, raw: &[Contact]) -> Vec<Contact> {
+    if raw.len() > MAX_CONTACTS {
+        f.error("contacts", format!("at most {MAX_CONTACTS} contacts"));
+    }
+    let mut out: Vec<Contact> = Vec::new();
+    for (i, c) in raw.iter().enumerate() {
+        let email: Option<Email> = f.parse(&format!("contacts[{i}].email"), Some(&c.email));
+        let name = f.optional_text(&format!("contacts[{i}].name"), c.name.as_deref(), MAX_NAME);
+        let role = f.optional_text(&format!("contacts[{i}].role"), c.role.as_deref(), 100);
+        if let Some(email) = email {
+            let email = email.as_str().to_string();
+            if out.iter().any(|o| o.email == email) {
+                f.error(&format!("contacts[{i}].email"), "listed twice");
+            }
+            out.push(Contact {
+                email,
+                name,
+                role,
+                opted_out: c.opted_out,
+            });
+        }
+    }
+    out
+}
+
+fn check_manager(f: &mut Fields, id: Option<i64>) -> Option<i64> {
+    if id.is_some_and(|m| m <= 0) {
+        f.error("account_manager_user_id", "must be the id of a staff user");
+    }
+    id
 }
 
 /// A valid outlet, ready to store.
@@ -40,6 +93,8 @@ pub struct OutletDraft {
     pub contact_emails: Vec<Email>,
     pub notes: Option<String>,
     pub active: bool,
+    pub contacts: Vec<Contact>,
+    pub account_manager_user_id: Option<i64>,
 }
 
 fn parse_contacts(fields: &mut Fields, raw: &[String]) -> Vec<Email> {
@@ -69,6 +124,8 @@ impl NewOutletRequest {
             contact_emails: parse_contacts(&mut f, &self.contact_emails),
             notes: f.optional_lines("notes", self.notes.as_deref(), MAX_NOTES),
             active: self.active.unwrap_or(true),
+            contacts: parse_people(&mut f, self.contacts.as_deref().unwrap_or_default()),
+            account_manager_user_id: check_manager(&mut f, self.account_manager_user_id),
         };
         f.finish(draft)
     }
@@ -89,6 +146,10 @@ pub struct OutletPatch {
     #[schema(value_type = Option<String>)]
     pub notes: Option<Option<String>>,
     pub active: Option<bool>,
+    pub contacts: Option<Vec<Contact>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub account_manager_user_id: Option<Option<i64>>,
 }
 
 impl OutletPatch {
@@ -114,6 +175,12 @@ impl OutletPatch {
         if let Some(active) = self.active {
             draft.active = active;
         }
+        if let Some(people) = &self.contacts {
+            draft.contacts = parse_people(&mut f, people);
+        }
+        if let Some(manager) = self.account_manager_user_id {
+            draft.account_manager_user_id = check_manager(&mut f, manager);
+        }
         f.finish(draft)
     }
 }
@@ -132,6 +199,8 @@ pub struct OutletView {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
+    pub contacts: Vec<Contact>,
+    pub account_manager_user_id: Option<i64>,
 }
 
 impl From<&OutletRow> for OutletView {
@@ -147,6 +216,8 @@ impl From<&OutletRow> for OutletView {
             created_at: rfc3339(&row.created_at),
             updated_at: rfc3339(&row.updated_at),
             deleted_at: row.deleted_at.as_ref().map(rfc3339),
+            contacts: row.people(),
+            account_manager_user_id: row.account_manager_user_id,
         }
     }
 }
@@ -189,6 +260,8 @@ mod tests {
             contact_emails: vec!["ok@worthy.news".into(), "nope".into()],
             notes: None,
             active: None,
+            contacts: None,
+            account_manager_user_id: None,
         };
         let Err(ApiError::Validation(errors)) = req.parse() else {
             panic!("expected validation errors")

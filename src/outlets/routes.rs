@@ -117,10 +117,11 @@ pub async fn update(
                 && patch.website.is_none()
                 && patch.country.is_none()
                 && patch.notes.is_none()
-                && patch.active.is_none();
+                && patch.active.is_none()
+                && patch.account_manager_user_id.is_none();
             if !only_contacts {
                 return Err(ApiError::Forbidden(
-                    "a partner may change only its outlet's contact_emails".into(),
+                    "a partner may change only its outlet's contact_emails and contacts".into(),
                 ));
             }
         }

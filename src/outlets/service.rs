@@ -27,6 +27,7 @@ pub fn create(
     draft: &OutletDraft,
 ) -> Result<OutletRow, ApiError> {
     check_name(conn, &draft.name, None)?;
+    check_manager(conn, draft.account_manager_user_id)?;
     let row = store::insert(conn, draft)?;
     record(
         conn,
@@ -49,6 +50,7 @@ pub fn update(
     if renamed {
         check_name(conn, &draft.name, Some(id))?;
     }
+    check_manager(conn, draft.account_manager_user_id)?;
     let after = store::update(conn, id, &draft)?;
     record(
         conn,
@@ -62,4 +64,15 @@ pub fn update(
         ),
     )?;
     Ok(after)
+}
+
+/// An account manager must be an active staff user: otherwise a 422 naming the field.
+fn check_manager(conn: &mut DbConnection, id: Option<i64>) -> Result<(), ApiError> {
+    match id {
+        Some(id) if !store::is_staff_user(conn, id)? => Err(ApiError::validation(
+            "account_manager_user_id",
+            format!("there is no active staff user {id}"),
+        )),
+        _ => Ok(()),
+    }
 }

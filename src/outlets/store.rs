@@ -21,9 +21,19 @@ pub struct OutletRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    pub contacts: Option<String>,
+    pub account_manager_user_id: Option<i64>,
 }
 
 impl OutletRow {
+    /// The stored `contacts` (people with a role).
+    pub fn people(&self) -> Vec<super::Contact> {
+        self.contacts
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default()
+    }
+
     pub fn contacts(&self) -> Vec<String> {
         serde_json::from_str(&self.contact_emails).unwrap_or_default()
     }
@@ -41,6 +51,8 @@ impl OutletRow {
                 .collect(),
             notes: self.notes.clone(),
             active: self.active,
+            contacts: self.people(),
+            account_manager_user_id: self.account_manager_user_id,
         }
     }
 }
@@ -55,6 +67,8 @@ pub struct OutletValues {
     pub contact_emails: String,
     pub notes: Option<String>,
     pub active: bool,
+    pub contacts: Option<String>,
+    pub account_manager_user_id: Option<i64>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -68,6 +82,10 @@ impl From<&OutletDraft> for OutletValues {
                 .unwrap_or_else(|_| "[]".into()),
             notes: d.notes.clone(),
             active: d.active,
+            contacts: (!d.contacts.is_empty())
+                .then(|| serde_json::to_string(&d.contacts).ok())
+                .flatten(),
+            account_manager_user_id: d.account_manager_user_id,
             updated_at: crate::types::now(),
         }
     }
@@ -206,4 +224,16 @@ pub fn set_deleted(
     deleted_at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
     crate::set_deleted!(conn, outlets, id, deleted_at)
+}
+
+/// Is this an active staff user (admin, desk or viewer), who may be an account manager?
+pub fn is_staff_user(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    use crate::db::schema::users;
+    diesel::select(diesel::dsl::exists(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::active.eq(true))
+            .filter(users::role.ne(crate::auth::Role::Partner.as_str())),
+    ))
+    .get_result(conn)
 }

@@ -4,6 +4,7 @@
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod verify;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -221,6 +222,8 @@ pub struct ReprintView {
     pub reasons: Vec<Reason>,
     pub created_at: String,
     pub updated_at: String,
+    /// The last check of the page at `url` (null until checked)
+    pub verification: Option<verify::Verification>,
 }
 
 impl From<&ReprintRow> for ReprintView {
@@ -240,6 +243,16 @@ impl From<&ReprintRow> for ReprintView {
             reasons: r.reasons(),
             created_at: rfc3339(&r.created_at),
             updated_at: rfc3339(&r.updated_at),
+            verification: r.verified_at.map(|at| verify::Verification {
+                checked_at: rfc3339(&at),
+                http_status: r.verify_http_status,
+                credit_found: r.verify_credit_found,
+                link_to_original: r.verify_link_to_original,
+                canonical_ok: r.verify_canonical_ok,
+                still_online_after_end: r.verify_still_online_after_end,
+                error: r.verify_error.clone(),
+                outcome: r.verify_outcome.clone().unwrap_or_else(|| "failed".into()),
+            }),
         }
     }
 }

@@ -13,6 +13,8 @@ use crate::http::pagination::{PageParams, Paged};
 use crate::http::problem::ApiError;
 use crate::http::route_table::{at, RouteTable};
 use crate::http::{created, RecordId};
+use crate::reprints::verify::service::{self as verification, VerifyError};
+use crate::reprints::verify::Fetcher;
 
 /// The endpoints of this feature.
 pub fn configure(t: &mut RouteTable<'_>) {
@@ -24,6 +26,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
             .delete(remove),
     );
     t.mount(at("/v1/reprints/{id}/restore").post(restore));
+    t.mount(at("/v1/reprints/{id}/verify").post(verify));
 }
 
 /// Records a reprint and its verdict: covered by a license, or uncovered and why.
@@ -71,6 +74,9 @@ pub struct ReprintQuery {
     /// Reprinted on or before (YYYY-MM-DD)
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
+    /// The last page check: ok, failed, or unchecked
+    #[param(pattern = "^(ok|failed|unchecked)$")]
+    pub verification: Option<String>,
 }
 
 /// Lists reprints (a partner sees its own).
@@ -96,6 +102,7 @@ pub async fn list(
         action: f.parse("action", q.action.as_deref()),
         from: f.date("from", q.from.as_deref()),
         to: f.date("to", q.to.as_deref()),
+        verification: f.parse("verification", q.verification.as_deref()),
     };
     f.finish(()).map_err(crate::http::query_problem)?;
     let scope = caller.scope();
@@ -185,6 +192,34 @@ pub async fn restore(
     id: RecordId,
 ) -> Result<HttpResponse, ApiError> {
     crate::auth::records::restore::<Reprints>(&db, caller, id).await
+}
+
+/// Fetches the reprint's page now and checks it against its license: the credit line, a link to
+/// the original, rel=canonical, and (once the rights ended) whether it is still online.
+#[utoipa::path(post, path = "/v1/reprints/{id}/verify", tag = "reprints", params(RecordId),
+    responses((status = 200, body = ReprintView), (status = 404, body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
+    security(("bearer" = [])))]
+pub async fn verify(
+    db: web::Data<Db>,
+    fetcher: web::Data<Fetcher>,
+    caller: Caller,
+    id: RecordId,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::RecordReprints)?;
+    let row = verification::verify(
+        &db,
+        &fetcher,
+        id.get(),
+        caller.scope(),
+        crate::types::today(),
+    )
+    .await
+    .map_err(|e| match e {
+        VerifyError::NoUrl => ApiError::validation("url", e.to_string()),
+        VerifyError::Store(err) => ApiError::from(err),
+    })?;
+    Ok(HttpResponse::Ok().json(ReprintView::from(&row)))
 }
 
 /// The reprint list as CSV, every page, streamed: the desk's list of violations in a spreadsheet.

@@ -7,7 +7,8 @@ use super::{Compliance, ReprintDraft};
 use crate::auth::Scope;
 use crate::db::schema::reprints;
 use crate::db::{last_insert_id, DbConnection};
-use crate::licenses::rules::Reason;
+use crate::licenses::rules::{LicenseStatus, Reason};
+use crate::reprints::verify::Verdict;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = reprints)]
@@ -27,6 +28,15 @@ pub struct ReprintRow {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub action: String,
+    pub verified_at: Option<NaiveDateTime>,
+    pub verify_http_status: Option<i32>,
+    pub verify_credit_found: Option<bool>,
+    pub verify_link_to_original: Option<bool>,
+    pub verify_canonical_ok: Option<bool>,
+    pub verify_still_online_after_end: Option<bool>,
+    pub verify_error: Option<String>,
+    pub verify_outcome: Option<String>,
+    pub verify_due_on: Option<NaiveDate>,
 }
 
 impl ReprintRow {
@@ -54,6 +64,7 @@ struct NewReprintRow<'a> {
     action: &'a str,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    verify_due_on: Option<NaiveDate>,
 }
 
 pub fn insert(
@@ -78,6 +89,8 @@ pub fn insert(
         action: draft.action.as_str(),
         created_at: now,
         updated_at: now,
+        // A reprint with an address gets its page checked by the next scheduled pass.
+        verify_due_on: draft.url.as_ref().map(|_| now.date()),
     };
     diesel::insert_into(reprints::table)
         .values(&row)
@@ -184,6 +197,28 @@ pub struct ReprintFilter {
     pub to: Option<NaiveDate>,
     pub license: Option<i64>,
     pub action: Option<crate::licenses::rules::Action>,
+    pub verification: Option<VerificationFilter>,
+}
+
+/// `?verification=`: the outcome of the last page check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerificationFilter {
+    Ok,
+    Failed,
+    Unchecked,
+}
+
+impl std::str::FromStr for VerificationFilter {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        match raw {
+            "ok" => Ok(VerificationFilter::Ok),
+            "failed" => Ok(VerificationFilter::Failed),
+            "unchecked" => Ok(VerificationFilter::Unchecked),
+            other => Err(format!("'{other}' is not ok, failed or unchecked")),
+        }
+    }
 }
 
 pub fn list(
@@ -224,5 +259,82 @@ pub fn list(
     if let Some(license) = filter.license {
         query = query.filter(reprints::license_id.eq(license));
     }
+    match filter.verification {
+        Some(VerificationFilter::Ok) => query = query.filter(reprints::verify_outcome.eq("ok")),
+        Some(VerificationFilter::Failed) => {
+            query = query.filter(reprints::verify_outcome.eq("failed"))
+        }
+        Some(VerificationFilter::Unchecked) => {
+            query = query.filter(reprints::verify_outcome.is_null())
+        }
+        None => {}
+    }
     query.load(conn)
+}
+
+/// Stores the outcome of a page check and when to check again.
+pub fn record_verification(
+    conn: &mut DbConnection,
+    id: i64,
+    verdict: &Verdict,
+    next: Option<NaiveDate>,
+    now: NaiveDateTime,
+) -> QueryResult<ReprintRow> {
+    let findings = verdict.findings;
+    diesel::update(reprints::table.find(id))
+        .set((
+            reprints::verified_at.eq(Some(now)),
+            reprints::verify_http_status.eq(verdict.http_status),
+            reprints::verify_credit_found.eq(findings.map(|f| f.credit_found)),
+            reprints::verify_link_to_original.eq(findings.and_then(|f| f.link_to_original)),
+            reprints::verify_canonical_ok.eq(findings.and_then(|f| f.canonical_ok)),
+            reprints::verify_still_online_after_end.eq(verdict.still_online_after_end),
+            reprints::verify_error.eq(verdict.error.as_deref()),
+            reprints::verify_outcome.eq(Some(if verdict.ok { "ok" } else { "failed" })),
+            reprints::verify_due_on.eq(next),
+        ))
+        .execute(conn)?;
+    find(conn, id, Scope::All)
+}
+
+/// Reprints whose page check is due on `today`: the scheduled day has come, or their license was
+/// revoked (or deleted) after the last check. Oldest first.
+pub fn due_for_check(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    use crate::db::schema::licenses;
+    let mut ids: Vec<i64> = reprints::table
+        .filter(reprints::deleted_at.is_null())
+        .filter(reprints::url.is_not_null())
+        .filter(reprints::verify_due_on.le(today))
+        .order((reprints::verify_due_on.asc(), reprints::id.asc()))
+        .limit(limit)
+        .select(reprints::id)
+        .load(conn)?;
+    let revoked: Vec<i64> = reprints::table
+        .inner_join(licenses::table.on(reprints::license_id.eq(licenses::id.nullable())))
+        .filter(reprints::deleted_at.is_null())
+        .filter(reprints::url.is_not_null())
+        .filter(
+            licenses::status
+                .eq(LicenseStatus::Revoked.as_str())
+                .or(licenses::deleted_at.is_not_null()),
+        )
+        .filter(
+            reprints::verified_at
+                .is_null()
+                .or(reprints::verified_at.lt(licenses::updated_at.nullable())),
+        )
+        .order(reprints::id.asc())
+        .limit(limit)
+        .select(reprints::id)
+        .load(conn)?;
+    for id in revoked {
+        if !ids.contains(&id) && ids.len() < usize::try_from(limit).unwrap_or(0) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }

@@ -283,6 +283,21 @@ const RULES: &[Rule] = &[
         allowed: ADMIN,
     },
     Rule {
+        method: "post",
+        template: "/v1/notices/{id}/acknowledge",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/licenses/{id}/notices",
+        allowed: ALL,
+    },
+    Rule {
+        method: "post",
+        template: "/v1/reprints/{id}/verify",
+        allowed: &["admin", "desk", "partner"],
+    },
+    Rule {
         method: "get",
         template: "/metrics",
         allowed: ALL,
@@ -339,6 +354,7 @@ fn body_for(method: &str, template: &str, ids: &Ids) -> Option<Value> {
         ("post", "/v1/licenses/{id}/revoke") => json!({"reason": "table test"}),
         ("post", "/v1/notices/test-email") => json!({"to": "ops@rightsdesk.test"}),
         ("patch", "/v1/reprints/{id}") => json!({"medium": "web"}),
+        ("post", "/v1/notices/{id}/acknowledge") => json!({"until": "2030-01-01"}),
         ("post", "/v1/reprints") => {
             json!({"article_id": ids.article, "outlet_id": ids.licensee, "reprinted_on": "2025-06-01", "medium": "web"})
         }
@@ -367,6 +383,8 @@ fn concrete_path(template: &str, ids: &Ids, own_key: i64) -> String {
         Some("articles") => ids.article,
         Some("licenses") => ids.license,
         Some("reprints") => ids.reprint,
+        // No notice exists in this test: a well-formed id, so that the role decides first.
+        Some("notices") => 1,
         _ => 0,
     };
     if template == "/v1/rights/check" {

@@ -20,3 +20,5 @@ mod notices;
 mod outlets;
 mod schema;
 mod smtp;
+mod steering;
+mod verify;

@@ -1,0 +1,15 @@
+DROP INDEX notice_acknowledgements_license_idx;
+DROP TABLE notice_acknowledgements;
+ALTER TABLE outlets DROP COLUMN account_manager_user_id;
+ALTER TABLE outlets DROP COLUMN contacts;
+ALTER TABLE licenses DROP COLUMN notice_leads;
+DROP INDEX reprints_verify_due_idx;
+ALTER TABLE reprints DROP COLUMN verify_due_on;
+ALTER TABLE reprints DROP COLUMN verify_outcome;
+ALTER TABLE reprints DROP COLUMN verify_error;
+ALTER TABLE reprints DROP COLUMN verify_still_online_after_end;
+ALTER TABLE reprints DROP COLUMN verify_canonical_ok;
+ALTER TABLE reprints DROP COLUMN verify_link_to_original;
+ALTER TABLE reprints DROP COLUMN verify_credit_found;
+ALTER TABLE reprints DROP COLUMN verify_http_status;
+ALTER TABLE reprints DROP COLUMN verified_at;
