@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::candidates::CopyrightSpans;
 use super::lexicon::Role;
 use super::matching::{within, Hit};
 use super::names::{self, is_domain};
@@ -19,16 +20,6 @@ use super::text::{first_year, read_years, skip_spaces, year_at, Doc, YearTo};
 
 /// A character reference left in text ("kv&#283;ten").
 static ENTITY: LazyLock<Regex> = LazyLock::new(|| re(r"&#?\w+;"));
-
-#[derive(Debug, Clone)]
-pub(super) struct CopyrightSpans {
-    pub(super) line: Range<usize>,
-    pub(super) holders: Vec<Range<usize>>,
-    pub(super) years: Option<(Range<usize>, YearTo)>,
-    /// The line carries a reservation or a prohibition.
-    pub(super) reserved: bool,
-    pub(super) score: f64,
-}
 
 fn hits_with<'h>(hits: &'h [Hit], roles: &'h [Role]) -> impl Iterator<Item = &'h Hit> + 'h {
     hits.iter().filter(move |h| roles.contains(&h.role()))

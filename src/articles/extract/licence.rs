@@ -8,10 +8,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::candidates::Permission;
 use super::lexicon::Role;
 use super::matching::Hit;
-use super::permission::{bad_context, clean, credited, roles_in, Permission};
 use super::publishers::name_after;
+use super::statement::{bad_context, clean, credited, roles_in};
 use super::text::Doc;
 use super::{re, PermissionKind};
 

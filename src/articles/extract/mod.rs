@@ -15,6 +15,7 @@
 //! - [`score`]: the context of a candidate (quotation, caption, footer zone) and its score;
 //! - [`html`]: HTML to text, and evidence found back in the HTML.
 
+mod candidates;
 mod copyright;
 mod html;
 mod lexicon;
@@ -25,6 +26,7 @@ mod normalize;
 mod permission;
 mod publishers;
 mod score;
+mod statement;
 mod text;
 
 use std::ops::Range;
@@ -34,8 +36,8 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::PermissionKind;
-use copyright::CopyrightSpans;
-use permission::Permission;
+use candidates::CopyrightSpans;
+use candidates::Permission;
 use text::{trim_range, Doc, YearTo};
 
 pub use html::html_to_text;

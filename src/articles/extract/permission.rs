@@ -10,26 +10,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::candidates::Permission;
 use super::lexicon::Role;
 use super::licence::licence;
 use super::matching::{within, Hit};
 use super::publishers::{self, name_after};
-use super::score::{self, Context};
+use super::statement::{bad_context, clean, credited, roles_in};
 use super::text::{skip_spaces, Doc};
 use super::{re, PermissionKind};
-
-#[derive(Debug, Clone)]
-pub(super) struct Permission {
-    pub(super) kind: PermissionKind,
-    /// The words that decided the kind.
-    pub(super) phrase: Range<usize>,
-    pub(super) statement: Option<Range<usize>>,
-    pub(super) publisher: Option<Range<usize>>,
-    /// "Distributed by X": the original publisher is the copyright holder.
-    pub(super) publisher_is_holder: bool,
-    pub(super) license: Option<(String, Range<usize>)>,
-    pub(super) confidence: f64,
-}
 
 static CC_ZERO: LazyLock<Regex> = LazyLock::new(|| re(r"\bCC0(?:\s+1\.0)?\b"));
 /// "The original version of this story appeared in X".
@@ -47,7 +35,6 @@ static PART_OF_NETWORK: LazyLock<Regex> = LazyLock::new(|| {
 /// "… Creators Syndicate …": a named syndicate.
 static NAMED_SYNDICATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b((?:[A-Z][A-Za-z&'’-]*\s+){1,3}Syndicate)\b"));
-static FIELD_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r#"^[a-z_]+:\s*["']?"#));
 /// For "with permission of the publisher": a line naming an organisation.
 static ORGANISATION: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -65,55 +52,6 @@ const GENERIC_PARTIES: &[&str] = &[
     "the owner",
 ];
 
-pub(super) fn roles_in<'h>(
-    hits: &'h [Hit],
-    roles: &'h [Role],
-    r: Range<usize>,
-) -> impl Iterator<Item = &'h Hit> + 'h {
-    within(hits, r.start, r.end).iter().filter(move |h| {
-        roles.contains(&h.role()) && h.span.start >= r.start && h.span.end <= r.end
-    })
-}
-
-/// A statement's span without its markup, field label, separators before `anchor`, and
-/// unbalanced brackets.
-pub(super) fn clean(doc: &Doc<'_>, r: Range<usize>, anchor: usize) -> Range<usize> {
-    let text = doc.text;
-    let mut start = r.start;
-    let mut end = r.end.max(start);
-    if let Some(m) = FIELD_LABEL.find(&text[start..end]) {
-        if text[start + m.end()..].starts_with(char::is_uppercase) {
-            start += m.end();
-        }
-    }
-    let head = &text[start..anchor.clamp(start, end)];
-    let mut cut = start;
-    for sep in [" • ", " | ", " - ", " – ", "•"] {
-        if let Some(i) = head.rfind(sep) {
-            let before = &head[..i];
-            if before.matches('[').count() <= before.matches(']').count() {
-                cut = cut.max(start + i + sep.len());
-            }
-        }
-    }
-    start = cut;
-    let s = &text[start..end];
-    let lead = s.len()
-        - s.trim_start_matches(|c: char| c.is_whitespace() || "*_>#(-•\"“„".contains(c))
-            .len();
-    start += lead;
-    let s = &text[start..end];
-    let mut trimmed = s.trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_');
-    if trimmed.ends_with(')') && trimmed.matches('(').count() < trimmed.matches(')').count() {
-        trimmed = &trimmed[..trimmed.len() - 1];
-    }
-    if trimmed.ends_with(['"', '”']) && trimmed.matches(['"', '“', '”']).count() % 2 == 1 {
-        trimmed = &trimmed[..trimmed.len() - 1];
-    }
-    end = start + trimmed.len();
-    start..end.max(start)
-}
-
 /// Is the sentence about the article: does the phrase open it, or does the article name
 /// itself as its subject ("This story was …", "Dieser Beitrag …", "Sie wurde …")?
 fn about_the_article(doc: &Doc<'_>, hits: &[Hit], sentence: &Range<usize>, phrase: usize) -> bool {
@@ -123,14 +61,6 @@ fn about_the_article(doc: &Doc<'_>, hits: &[Hit], sentence: &Range<usize>, phras
     }
     roles_in(hits, &[Role::SelfReference, Role::Coverage], start..phrase)
         .any(|h| h.span.start == start)
-}
-
-pub(super) fn credited(hits: &[Hit], r: Range<usize>) -> bool {
-    roles_in(hits, &[Role::Credit], r).next().is_some()
-}
-
-pub(super) fn bad_context(doc: &Doc<'_>, pos: usize) -> bool {
-    matches!(score::context(doc, pos), Context::Quoted | Context::Caption)
 }
 
 /// Does one name stand for the other ("LearnVest" and "LearnVest.com")?
@@ -477,7 +407,6 @@ mod pattern_tests {
         let _ = &*ORIGINAL_VERSION;
         let _ = &*PART_OF_NETWORK;
         let _ = &*NAMED_SYNDICATE;
-        let _ = &*FIELD_LABEL;
         let _ = &*ORGANISATION;
     }
 }

@@ -3,7 +3,7 @@
 //! the best candidate per field wins when it clears [`THRESHOLD`], and its score is the field's
 //! `confidence`.
 
-use super::copyright::CopyrightSpans;
+use super::candidates::CopyrightSpans;
 use super::text::Doc;
 
 /// Below this, a candidate is not reported.
