@@ -7,18 +7,13 @@ binary="${RIGHTSDESK_BIN:-$root/target/release/rightsdesk}"
 script=$(mktemp)
 sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README.md | sed '/^<!--/d; /^```/d' > "$script"
 
-# A fresh service on :8080 in the repository's layout (the service's folder, with ../shared
-# beside it); sets base, dir and pid.
+# A fresh service on :8080 in a folder laid out like a clone of the repository, with nothing
+# beside it (the walk-through needs no file outside the repository); sets base, dir and pid.
 start_service() {
   base=$(mktemp -d)
-  dir="$base/main"
-  mkdir -p "$dir"
-  if [ -d "$root/../shared/corpus" ]; then
-    ln -s "$(cd "$root/../shared" && pwd)" "$base/shared"
-  else
-    # No shared/ beside this checkout: the corpus copy in the fixtures stands in for it.
-    mkdir -p "$base/shared" && ln -s "$root/tests/fixtures/extraction/corpus" "$base/shared/corpus"
-  fi
+  dir="$base/clone"
+  mkdir -p "$dir/tests"
+  ln -s "$root/tests/fixtures" "$dir/tests/fixtures"
   (cd "$dir" && exec "$binary" serve > server.log 2>&1) &
   pid=$!
   for _ in $(seq 1 50); do curl -sf http://127.0.0.1:8080/healthz > /dev/null && break; sleep 0.2; done

@@ -36,6 +36,7 @@ macro_rules! both_backends {
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL: set RIGHTSDESK_TEST_POSTGRES_URL to run it")]
                 async fn postgres() {
                     if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await {
                         run(app).await;

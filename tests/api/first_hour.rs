@@ -385,3 +385,24 @@ both_backends! {
         app.get_as(&token, "/v1/articles?licensed_on=someday").await.expect_problem(400);
     }
 }
+
+both_backends! {
+    async fn the_front_door_and_the_api_documentation(app) {
+        let front = app.client.get(format!("{}/", app.address)).send().await.unwrap();
+        assert_eq!(front.status().as_u16(), 200);
+        assert!(front.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let page = front.text().await.unwrap();
+        for link in ["/docs/", "/openapi.json", "/healthz", "/login"] {
+            assert!(page.contains(&format!("href=\"{link}\"")), "no link to {link}");
+        }
+        let docs = app.client.get(format!("{}/docs/", app.address)).send().await.unwrap();
+        assert_eq!(docs.status().as_u16(), 200);
+        assert!(docs.text().await.unwrap().contains("swagger-ui"));
+        // Its script comes from the binary, and it reads this service's document.
+        let init = app.client.get(format!("{}/docs/swagger-initializer.js", app.address)).send().await.unwrap();
+        assert_eq!(init.status().as_u16(), 200);
+        assert!(init.text().await.unwrap().contains("/openapi.json"));
+        let bundle = app.client.get(format!("{}/docs/swagger-ui-bundle.js", app.address)).send().await.unwrap();
+        assert_eq!(bundle.status().as_u16(), 200);
+    }
+}

@@ -352,6 +352,10 @@ async fn bounded_load_sqlite() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL: set RIGHTSDESK_TEST_POSTGRES_URL to run it"
+)]
 async fn bounded_load_postgres() {
     let Some(db) = PgDatabase::create() else {
         return;

@@ -100,6 +100,10 @@ fn pg_shape(conn: &mut PgConnection) -> Shape {
 }
 
 #[test]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL: set RIGHTSDESK_TEST_POSTGRES_URL to run it"
+)]
 fn both_backends_have_the_same_schema_and_down_up_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let mut sqlite =
@@ -196,6 +200,10 @@ fn migrate(url: &str, data_dir: &std::path::Path) -> String {
 /// `rightsdesk migrate` on a fresh database names every migration it applied; a second run says
 /// nothing was pending. On both backends.
 #[test]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL: set RIGHTSDESK_TEST_POSTGRES_URL to run it"
+)]
 fn migrate_reports_what_it_applied() {
     let migrations: Vec<String> = std::fs::read_dir("migrations/sqlite")
         .unwrap()
