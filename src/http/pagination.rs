@@ -1,4 +1,4 @@
-//! Cursor pagination: `?limit=` (default 50, max 500) and an opaque `?cursor=`.
+//! Cursor pagination: `?limit=` (default 50, max 500) and `?cursor=`, the last id of the page before.
 
 use serde::{Deserialize, Serialize};
 
