@@ -144,6 +144,7 @@ pub fn resolve_source(
 
 /// Stores the article unless it is already there (same source and URL or external id, or the
 /// same text). Call inside a write transaction.
+#[tracing::instrument(skip_all, fields(bytes = text.len(), source = ?request.source_outlet_id))]
 pub fn ingest(
     conn: &mut DbConnection,
     actor: &Actor,
