@@ -59,13 +59,13 @@ run_guides() {
   echo "$desk" | grep -q '"allowed":true' || fail "the desk guide's rights check did not allow Canada"
   echo "$desk" | grep -q '"allowed":false' || fail "the desk guide's rights check did not refuse France"
   echo "$desk" | grep -q "Agreement \['distribute', 'reproduce'\]" || fail "the desk guide did not show the ODRL policy"
-  echo "$desk" | grep -q "^SUMMARY:License ends: Gazette" || fail "the desk guide's calendar has no end date"
+  echo "$desk" | grep -q "^SUMMARY:Renew with Worthy News before .*(Gazette)" || fail "the desk guide's calendar has no end date"
   echo "$desk" | grep -q "^Subject: .*License ending" || fail "the desk guide did not produce the expiry email"
   echo "$desk" | grep -q "^To: rights@gazette.example" || fail "the expiry email is not to the partner"
   echo "$partner" | grep -q '"allowed":true' || fail "the partner guide's rights check did not allow"
   echo "$partner" | grep -q '"compliance":"covered"' || fail "the partner guide's reprint was not covered"
   echo "$partner" | grep -q "reproduced with permission" || fail "the partner guide's markup has no credit text"
-  echo "$partner" | grep -q "^SUMMARY:License ends: Gazette" || fail "the partner's calendar has no end date"
+  echo "$partner" | grep -q "^SUMMARY:Renew with Worthy News before .*(Gazette)" || fail "the partner's calendar has no end date"
   rm -rf "$base"
 }
 
