@@ -116,7 +116,8 @@ pub fn timeline(
     let axis_y = 10.0 + ROW * partners.len().max(1) as f64;
     let mut ticks = Vec::new();
     let mut month = next_month(month_start(first));
-    while month <= last {
+    // A month label too near the right edge would be cut off.
+    while month <= last && x_of(month, first, last) < WIDTH - 40.0 {
         ticks.push(Label {
             x: x_of(month, first, last),
             y: axis_y + 16.0,
