@@ -35,6 +35,7 @@ esac
 echo "== seeding $LICENSES licenses over $OUTLETS outlets ($backend)"
 "$bin" seed --outlets "$OUTLETS" --articles "$ARTICLES" --licenses "$LICENSES" --reprints "$REPRINTS" 2> /dev/null | tail -n 1
 partner=$((OUTLETS / 10 + 1))   # the first tenth are sources; this is the first partner
+RIGHTSDESK_PASSWORD="bench admin password" "$bin" user add --email admin@bench.test --role admin > /dev/null 2>&1
 RIGHTSDESK_PASSWORD="bench partner password" "$bin" user add --email editor@partner.bench --role partner --outlet-id $partner > /dev/null 2>&1
 
 "$bin" serve --bind "127.0.0.1:$PORT" > "$work/server.log" 2>&1 &
@@ -45,7 +46,7 @@ base="http://127.0.0.1:$PORT"
 # Sign in through the form; the cookie jar keeps the session.
 sign_in() {
   local jar=$1 email=$2 password=$3 csrf
-  csrf=$(curl -s -c "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | head -n1 | sed 's/.*value="//; s/"$//')
+  csrf=$(curl -s -c "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | awk -F'value="' 'NR == 1 { sub(/"$/, "", $2); print $2 }')
   curl -s -b "$jar" -c "$jar" -o /dev/null "$base/login" --data-urlencode "email=$email" \
     --data-urlencode "password=$password" --data-urlencode "csrf=$csrf"
 }
@@ -53,11 +54,11 @@ sign_in "$work/partner.jar" editor@partner.bench "bench partner password"
 sign_in "$work/admin.jar" admin@bench.test "bench admin password"
 token=$(curl -s "$base/v1/auth/login" -H 'Content-Type: application/json' \
   -d '{"email": "admin@bench.test", "password": "bench admin password"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-held=$(curl -s "$base/v1/licenses?licensee_outlet_id=$partner&limit=500" -H "Authorization: Bearer $token" | grep -o '"id":[0-9]*,"grantor' | wc -l)
-article=$(curl -s "$base/v1/licenses?licensee_outlet_id=$partner&limit=500" -H "Authorization: Bearer $token" \
-  | grep -o '"article_id":[0-9][0-9]*' | head -n1 | cut -d: -f2)
+licenses=$(curl -s "$base/v1/licenses?licensee_outlet_id=$partner&limit=500" -H "Authorization: Bearer $token")
+held=$(echo "$licenses" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+article=$(echo "$licenses" | python3 -c 'import json,sys; print(next((l["article_id"] for l in json.load(sys.stdin)["items"] if l.get("article_id")), ""))')
 echo "partner outlet $partner holds $held licenses; checking article $article"
-csrf=$(curl -s -b "$work/admin.jar" "$base/desk/ingest" | grep -o 'name="csrf" value="[^"]*"' | head -n1 | sed 's/.*value="//; s/"$//')
+csrf=$(curl -s -b "$work/admin.jar" "$base/desk/ingest" | grep -o 'name="csrf" value="[^"]*"' | awk -F'value="' 'NR == 1 { sub(/"$/, "", $2); print $2 }')
 article_text=../shared/corpus/worthy-news-zelenskyy.txt
 [ -f "$article_text" ] || article_text=tests/fixtures/extraction/corpus/worthy-news-zelenskyy.txt
 
