@@ -16,6 +16,7 @@ pub mod notices;
 pub mod outlets;
 pub mod reprints;
 pub mod rights;
+pub mod web;
 
 pub mod db;
 pub mod http;

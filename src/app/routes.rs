@@ -55,6 +55,7 @@ fn mount(t: &mut RouteTable<'_>) {
     reprints::routes::configure(t);
     notices::routes::configure(t);
     audit::routes::configure(t);
+    crate::web::routes::configure(t);
 }
 
 /// Unknown routes.

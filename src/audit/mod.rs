@@ -255,3 +255,12 @@ pub fn list(
     }
     query.load(conn)
 }
+
+/// The latest `limit` audit entries, newest first.
+pub fn recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditRow>> {
+    audit_log::table
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)
+}

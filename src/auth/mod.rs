@@ -6,6 +6,7 @@ pub mod password;
 pub mod records;
 pub mod routes;
 pub mod session;
+pub mod sign_in;
 pub mod store;
 pub mod throttle;
 pub mod token;

@@ -5,8 +5,8 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use super::password;
 use super::password::HashParams;
-use super::password::{self, Verified};
 use super::store::{self, ApiKeyRow, NewApiKeyRow, UserChangeset};
 use super::throttle::Throttle;
 use super::token::TokenKeys;
@@ -43,7 +43,7 @@ pub struct LoginRequest {
 
 pub use super::session::TokenResponse;
 
-fn client_address(req: &HttpRequest) -> String {
+pub fn client_address(req: &HttpRequest) -> String {
     req.peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
@@ -62,62 +62,15 @@ pub async fn login(
     body: crate::http::json::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    let email = email.trim().to_lowercase();
-    let account_key = format!("account:{email}");
-    let address_key = format!("address:{}", client_address(&req));
-    if let Some(secs) = throttle
-        .retry_after(&account_key)
-        .or_else(|| throttle.retry_after(&address_key))
-    {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: secs,
-        });
-    }
-    let params = **hash_params;
-    let lookup = email.clone();
-    let user = db
-        .read(move |conn| Ok::<_, ApiError>(store::find_user_by_email(conn, &lookup)?))
-        .await?;
-    // The same work and the same answer whether or not the account exists.
-    let outcome = web::block(move || match &user {
-        Some(u) if u.active => (
-            password::verify(password.expose_secret(), &u.password_hash, params),
-            user,
-            password,
-        ),
-        _ => {
-            password::verify_dummy(password.expose_secret(), params);
-            (Verified::No, user, password)
-        }
-    })
-    .await
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("verifying a password: {e}")))?;
-    let (verified, user, password) = outcome;
-    let user = match (verified, user) {
-        (Verified::No, _) | (_, None) => {
-            throttle.fail(&account_key, throttle.max_failures());
-            throttle.fail(&address_key, throttle.max_failures() * 4);
-            return Err(ApiError::Unauthorized(
-                "the email or the password is wrong".into(),
-            ));
-        }
-        (Verified::YesRehash, Some(user)) => {
-            let fresh = web::block(move || password::hash(password.expose_secret(), params))
-                .await
-                .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing: {e}")))??;
-            let id = user.id;
-            db.write(move |conn| {
-                let changes = UserChangeset {
-                    password_hash: Some(fresh),
-                    ..Default::default()
-                };
-                Ok::<_, ApiError>(store::update_user(conn, id, &changes)?)
-            })
-            .await?
-        }
-        (Verified::Yes, Some(user)) => user,
-    };
-    throttle.clear(&account_key);
+    let user = super::sign_in::sign_in(
+        &db,
+        &throttle,
+        **hash_params,
+        &client_address(&req),
+        &email,
+        password,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(TokenResponse::issue(
         &tokens,
         user.id,

@@ -10,6 +10,9 @@ pub const AUDIENCE: &str = "rightsdesk-api";
 /// Refresh tokens are for `POST /v1/auth/refresh` only: another audience, so no endpoint takes
 /// one as an access token, and no access token refreshes.
 pub const REFRESH_AUDIENCE: &str = "rightsdesk-refresh";
+/// The audience of browser sessions (the pages' cookie): no API endpoint takes one, and no
+/// access or refresh token opens a page.
+pub const SESSION_AUDIENCE: &str = "rightsdesk-web";
 
 /// Why a token is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +42,7 @@ pub struct TokenKeys {
     previous_dec: Option<DecodingKey>,
     validation: Validation,
     refresh_validation: Validation,
+    session_validation: Validation,
     pub ttl_secs: u64,
     pub refresh_ttl_secs: u64,
 }
@@ -65,6 +69,7 @@ impl TokenKeys {
             previous_dec: previous.map(|p| DecodingKey::from_secret(p.expose_secret().as_bytes())),
             validation: validation(AUDIENCE),
             refresh_validation: validation(REFRESH_AUDIENCE),
+            session_validation: validation(SESSION_AUDIENCE),
             ttl_secs,
             refresh_ttl_secs: 14 * 86_400,
         }
@@ -132,6 +137,21 @@ impl TokenKeys {
     }
 
     /// The claims of a valid refresh token.
+    /// A browser session (the value of the pages' cookie), living `ttl_secs`.
+    pub fn issue_session(
+        &self,
+        user_id: i64,
+        generation: i32,
+        ttl_secs: u64,
+    ) -> anyhow::Result<String> {
+        self.sign(user_id, generation, SESSION_AUDIENCE, ttl_secs)
+    }
+
+    /// The claims of a valid session cookie.
+    pub fn verify_session(&self, token: &str) -> Result<Claims, Refusal> {
+        self.check(token, &self.session_validation)
+    }
+
     pub fn verify_refresh(&self, token: &str) -> Result<Claims, Refusal> {
         self.check(token, &self.refresh_validation)
     }
@@ -172,6 +192,16 @@ mod tests {
             now + 60
         ));
         assert!(a.verify(&format!("{header}.{body}.")).is_err());
+    }
+
+    #[test]
+    fn sessions_and_api_tokens_do_not_stand_in_for_each_other() {
+        let k = keys("0123456789abcdef0123456789abcdef");
+        let session = k.issue_session(7, 0, 60).unwrap();
+        assert_eq!(k.verify(&session).err(), Some(Refusal::Invalid));
+        assert_eq!(k.verify_session(&session).unwrap().sub, "7");
+        assert!(k.verify_session(&k.issue(7, 0).unwrap()).is_err());
+        assert!(k.verify_session(&k.issue_refresh(7, 0).unwrap()).is_err());
     }
 
     #[test]

@@ -312,7 +312,8 @@ pub fn ensure_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHand
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("text/html"));
+    // Problems pass as they are, and so do the error pages of the HTML pages.
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

@@ -95,6 +95,15 @@ impl<'a> RouteTable<'a> {
         self
     }
 
+    /// Mounts what is not part of the API (the HTML pages): served, but not listed, so the
+    /// OpenAPI document does not have to name it.
+    pub fn pages(&mut self, mount: impl FnOnce(&mut web::ServiceConfig)) -> &mut Self {
+        if let Some(cfg) = self.cfg.as_deref_mut() {
+            mount(cfg);
+        }
+        self
+    }
+
     /// Every (method, path) mounted so far, methods in lower case.
     pub fn mounted(&self) -> &[(&'static str, &'static str)] {
         &self.mounted

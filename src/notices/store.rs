@@ -401,3 +401,28 @@ pub fn backlog(conn: &mut DbConnection) -> QueryResult<Backlog> {
         oldest_waiting: oldest,
     })
 }
+
+/// One notice.
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<NoticeRow> {
+    notices::table
+        .find(id)
+        .select(NoticeRow::as_select())
+        .first(conn)
+}
+
+/// Makes a failed or given-up notice due now (the desk's retry button); answers whether it
+/// was one. The next pass sends it; a pending or sent notice is left alone.
+pub fn retry_now(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(notices::table.find(id).filter(
+        notices::status.eq_any([NoticeStatus::Failed.as_str(), NoticeStatus::Dead.as_str()]),
+    ))
+    .set((
+        notices::status.eq(NoticeStatus::Failed.as_str()),
+        notices::next_attempt_at.eq(now),
+        notices::claimed_by.eq(None::<String>),
+        notices::lease_until.eq(None::<NaiveDateTime>),
+        notices::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

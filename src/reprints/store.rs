@@ -338,3 +338,20 @@ pub fn due_for_check(
     }
     Ok(ids)
 }
+
+/// Live reprints per (outlet, day) from `first` on: the desk's chart adds them up by month.
+pub fn count_per_day(
+    conn: &mut DbConnection,
+    first: NaiveDate,
+) -> QueryResult<Vec<(i64, NaiveDate, i64)>> {
+    reprints::table
+        .filter(reprints::deleted_at.is_null())
+        .filter(reprints::reprinted_on.ge(first))
+        .group_by((reprints::outlet_id, reprints::reprinted_on))
+        .select((
+            reprints::outlet_id,
+            reprints::reprinted_on,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}

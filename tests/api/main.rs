@@ -22,3 +22,4 @@ mod schema;
 mod smtp;
 mod steering;
 mod verify;
+mod web;
