@@ -384,6 +384,25 @@ pub fn covered_reprints(
         .collect())
 }
 
+/// Live, active licenses whose last day falls between `first` and `last`, soonest first, at most
+/// `limit` (the desk's board; served by the index on `valid_until`).
+pub fn ending_soonest(
+    conn: &mut DbConnection,
+    first: NaiveDate,
+    last: NaiveDate,
+    limit: i64,
+) -> QueryResult<Vec<LicenseRow>> {
+    licenses::table
+        .filter(licenses::valid_until.ge(first))
+        .filter(licenses::valid_until.le(last))
+        .filter(licenses::deleted_at.is_null())
+        .filter(licenses::status.eq(LicenseStatus::Active.as_str()))
+        .order((licenses::valid_until.asc(), licenses::id.asc()))
+        .limit(limit)
+        .select(LicenseRow::as_select())
+        .load(conn)
+}
+
 /// Any license, deleted or not (for admins restoring).
 pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<LicenseRow> {
     licenses::table

@@ -15,7 +15,7 @@ use super::words;
 use crate::auth::{Permission, Role, Scope};
 use crate::db::{Db, DbConnection};
 use crate::licenses::rules::Coverage;
-use crate::licenses::store::{self as license_store, LicenseFilter, LicenseRow};
+use crate::licenses::store::{self as license_store, LicenseRow};
 use crate::notices::mailer::Mailer;
 use crate::notices::pass::{run_pass, NoticeSettings, Stopping};
 use crate::notices::store::{self as notice_store, NoticeFilter};
@@ -144,21 +144,14 @@ fn license_lines(
     Ok(lines)
 }
 
+/// Active licenses ending between the two days, soonest first.
 fn ending(
     conn: &mut DbConnection,
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<LicenseRow>, PageError> {
-    let filter = LicenseFilter {
-        ending_between: Some((first, last)),
-        ..Default::default()
-    };
-    Ok(license_store::list(
-        conn,
-        Scope::All,
-        &filter,
-        0,
-        LIST_LIMIT,
+    Ok(license_store::ending_soonest(
+        conn, first, last, LIST_LIMIT,
     )?)
 }
 

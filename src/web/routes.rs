@@ -73,13 +73,8 @@ pub fn configure(t: &mut RouteTable<'_>) {
                 .post(ingest::submit),
         )
         .service(web::resource("/assets/site.css").get(stylesheet))
-        .service(web::resource("/assets/copy.js").get(script))
-        .service(web::resource("/").get(root));
+        .service(web::resource("/assets/copy.js").get(script));
     });
-}
-
-async fn root() -> HttpResponse {
-    session::see_other("/login")
 }
 
 fn asset(req: &HttpRequest, content_type: &str, body: &'static str) -> HttpResponse {

@@ -138,6 +138,7 @@ mod tests {
             notes: None,
             status: LicenseStatus::Active,
             status_reason: None,
+            notice_leads: None,
         };
         let line = terms(&draft, 2);
         assert!(

@@ -1,0 +1,2 @@
+DROP INDEX reprints_compliance_id_idx;
+DROP INDEX reprints_reprinted_on_outlet_idx;
