@@ -73,7 +73,7 @@ pub async fn record_request(
 }
 
 /// Prometheus metrics: requests per route and status, latency histograms, the notice backlog.
-#[utoipa::path(get, path = "/metrics", tag = "service",
+#[utoipa::path(get, path = "/metrics", operation_id = "getMetrics", tag = "service",
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn render(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
     let handle = handle();

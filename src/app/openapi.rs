@@ -20,7 +20,7 @@ use crate::{articles, audit, auth, licenses, notices, outlets, reprints, rights}
         outlets::routes::remove, outlets::routes::restore,
         articles::routes::create, articles::routes::list, articles::routes::read, articles::routes::update,
         articles::routes::remove, articles::routes::restore, articles::routes::ingest,
-        licenses::routes::create, licenses::routes::list, licenses::routes::read, licenses::routes::update,
+        licenses::routes::create, licenses::odrl_routes::import_odrl, licenses::routes::list, licenses::routes::read, licenses::routes::update,
         licenses::routes::renew, licenses::routes::revoke, licenses::routes::suspend, licenses::routes::resume,
         licenses::routes::history, licenses::routes::remove, licenses::routes::restore, licenses::routes::odrl, licenses::routes::import_csv, crate::calendar::routes::feed,
         rights::routes::check,
@@ -34,7 +34,7 @@ use crate::{articles, audit, auth, licenses, notices, outlets, reprints, rights}
     components(schemas(crate::http::problem::Problem, crate::http::problem::FieldError,
         crate::licenses::rules::LicenseStatus, crate::licenses::rules::Action, crate::licenses::rules::Medium,
         crate::types::Country)),
-    modifiers(&BearerAuth, &ProblemResponses),
+    modifiers(&BearerAuth, &ProblemResponses, &PageItemRefs),
 )]
 pub struct ApiDoc;
 
@@ -135,19 +135,54 @@ impl utoipa::Modify for ProblemResponses {
     }
 }
 
+/// Page schemas (`Paged_LicenseView`, ...) refer to their item schema instead of carrying an
+/// inline copy of it, so that a generated client has one `LicenseView` model, not a
+/// `PagedLicenseViewItemsItem` beside it.
+struct PageItemRefs;
+
+impl utoipa::Modify for PageItemRefs {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ArrayBuilder, Schema};
+        use utoipa::openapi::{Ref, RefOr};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let names: Vec<String> = components.schemas.keys().cloned().collect();
+        for name in names {
+            let Some(item) = name.strip_prefix("Paged_") else {
+                continue;
+            };
+            if !components.schemas.contains_key(item) {
+                continue;
+            }
+            let item_ref = format!("#/components/schemas/{item}");
+            if let Some(RefOr::T(Schema::Object(page))) = components.schemas.get_mut(&name) {
+                if let Some(RefOr::T(Schema::Array(items))) = page.properties.get("items") {
+                    let description = items.description.clone();
+                    let array = ArrayBuilder::new()
+                        .items(Ref::new(item_ref))
+                        .description(description)
+                        .build();
+                    page.properties.insert("items".into(), array.into());
+                }
+            }
+        }
+    }
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
     pub status: &'static str,
 }
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "service", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/healthz", operation_id = "getHealth", tag = "service", responses((status = 200, body = Health)))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
 /// The database answers.
-#[utoipa::path(get, path = "/readyz", tag = "service",
+#[utoipa::path(get, path = "/readyz", operation_id = "getReadiness", tag = "service",
     responses((status = 200, body = Health), (status = 503, body = crate::http::problem::Problem)))]
 pub async fn readyz(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
     db.read(|conn| crate::db::ping(conn).map_err(ApiError::unavailable))
@@ -156,7 +191,73 @@ pub async fn readyz(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/openapi.json", tag = "service", responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
+#[utoipa::path(get, path = "/openapi.json", operation_id = "getOpenApi", tag = "service", responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
 pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document() -> serde_json::Value {
+        serde_json::to_value(ApiDoc::openapi()).unwrap()
+    }
+
+    #[test]
+    fn every_operation_has_a_unique_operation_id_and_a_tag() {
+        let doc = document();
+        let mut seen = std::collections::BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap_or_default();
+                assert!(!id.is_empty(), "{method} {path} has no operationId");
+                assert!(
+                    id.chars().all(|c| c.is_ascii_alphanumeric()),
+                    "{method} {path}: operationId {id} is not camelCase"
+                );
+                assert!(seen.insert(id.to_string()), "operationId {id} repeats");
+                assert!(
+                    op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                    "{method} {path} has no tag"
+                );
+            }
+        }
+        for id in [
+            "listOutlets",
+            "createLicense",
+            "checkRights",
+            "importLicenseOdrl",
+        ] {
+            assert!(seen.contains(id), "{id} missing");
+        }
+    }
+
+    #[test]
+    fn page_schemas_refer_to_their_item_schema() {
+        let doc = document();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let pages: Vec<_> = schemas.keys().filter(|k| k.starts_with("Paged_")).collect();
+        assert!(pages.len() >= 8, "{pages:?}");
+        for name in pages {
+            let item = name.trim_start_matches("Paged_");
+            assert_eq!(
+                schemas[name.as_str()]["properties"]["items"]["items"]["$ref"],
+                format!("#/components/schemas/{item}"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_request_body_has_one_media_type() {
+        let doc = document();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                if let Some(content) = op.pointer("/requestBody/content") {
+                    assert_eq!(content.as_object().unwrap().len(), 1, "{method} {path}");
+                }
+            }
+        }
+    }
 }

@@ -40,7 +40,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
 }
 
 /// Creates an article.
-#[utoipa::path(post, path = "/v1/articles", tag = "articles", request_body = NewArticleRequest,
+#[utoipa::path(post, path = "/v1/articles", operation_id = "createArticle", tag = "articles", request_body = NewArticleRequest,
     responses((status = 201, body = ArticleView), (status = 409, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -93,7 +93,7 @@ pub struct ArticleQuery {
 }
 
 /// Lists articles (a partner sees those its licenses cover).
-#[utoipa::path(get, path = "/v1/articles", tag = "articles", params(ArticleQuery, PageParams),
+#[utoipa::path(get, path = "/v1/articles", operation_id = "listArticles", tag = "articles", params(ArticleQuery, PageParams),
     responses((status = 200, body = Paged<ArticleView>), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -167,7 +167,7 @@ pub struct SchemaOrgArticle(pub serde_json::Value);
 /// One article. With `Accept: application/ld+json`, its schema.org `NewsArticle` markup
 /// (copyrightHolder, copyrightYear, copyrightNotice, creditText, license, isBasedOn) for a
 /// partner to paste into the page that republishes it.
-#[utoipa::path(get, path = "/v1/articles/{id}", tag = "articles", params(RecordId),
+#[utoipa::path(get, path = "/v1/articles/{id}", operation_id = "readArticle", tag = "articles", params(RecordId),
     responses((status = 200, content((ArticleView = "application/json"), (SchemaOrgArticle = "application/ld+json"))),
               (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -199,7 +199,7 @@ pub async fn read(
 }
 
 /// Changes an article; `null` clears an optional field.
-#[utoipa::path(patch, path = "/v1/articles/{id}", tag = "articles", params(RecordId), request_body = ArticlePatch,
+#[utoipa::path(patch, path = "/v1/articles/{id}", operation_id = "updateArticle", tag = "articles", params(RecordId), request_body = ArticlePatch,
     responses((status = 200, body = ArticleView), (status = 404, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -236,7 +236,7 @@ pub async fn update(
 }
 
 /// Deletes an article (softly: an admin can restore it). Refused while licenses name it.
-#[utoipa::path(delete, path = "/v1/articles/{id}", tag = "articles", params(RecordId),
+#[utoipa::path(delete, path = "/v1/articles/{id}", operation_id = "removeArticle", tag = "articles", params(RecordId),
     responses((status = 204), (status = 404, body = crate::http::problem::Problem), (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn remove(
@@ -248,7 +248,7 @@ pub async fn remove(
 }
 
 /// Restores a deleted article (admin).
-#[utoipa::path(post, path = "/v1/articles/{id}/restore", tag = "articles", params(RecordId),
+#[utoipa::path(post, path = "/v1/articles/{id}/restore", operation_id = "restoreArticle", tag = "articles", params(RecordId),
     responses((status = 200, body = ArticleView), (status = 404, body = crate::http::problem::Problem),
               (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -275,7 +275,7 @@ pub struct IngestRequest {
 
 /// Extracts the rights fields from raw article text (plain or HTML) and stores the article.
 /// Without `source_outlet_id` the publisher the text names is matched to an outlet by name.
-#[utoipa::path(post, path = "/v1/articles/ingest", tag = "articles", request_body = IngestRequest,
+#[utoipa::path(post, path = "/v1/articles/ingest", operation_id = "ingestArticle", tag = "articles", request_body = IngestRequest,
     responses((status = 201, body = super::ingest::IngestAnswer), (status = 200, body = super::ingest::IngestAnswer),
               (status = 413, body = crate::http::problem::Problem), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]

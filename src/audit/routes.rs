@@ -61,7 +61,7 @@ impl From<AuditRow> for AuditEntry {
 }
 
 /// The audit log, oldest first.
-#[utoipa::path(get, path = "/v1/audit", tag = "audit", params(AuditFilter, PageParams),
+#[utoipa::path(get, path = "/v1/audit", operation_id = "listAudit", tag = "audit", params(AuditFilter, PageParams),
     responses((status = 200, body = Paged<AuditEntry>), (status = 403, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list_audit(

@@ -50,7 +50,7 @@ pub fn client_address(req: &HttpRequest) -> String {
 }
 
 /// Exchanges an email and password for a short-lived bearer token.
-#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/v1/auth/login", operation_id = "login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = crate::http::problem::Problem),
               (status = 429, body = crate::http::problem::Problem)))]
 pub async fn login(
@@ -88,7 +88,7 @@ pub struct MeView {
 }
 
 /// The caller's own identity.
-#[utoipa::path(get, path = "/v1/me", tag = "auth",
+#[utoipa::path(get, path = "/v1/me", operation_id = "readMe", tag = "auth",
     responses((status = 200, body = MeView), (status = 401, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn me(db: web::Data<Db>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -123,7 +123,7 @@ async fn hash_password(params: HashParams, password: SecretString) -> Result<Str
 }
 
 /// Creates a user (admin).
-#[utoipa::path(post, path = "/v1/users", tag = "users", request_body = NewUserRequest,
+#[utoipa::path(post, path = "/v1/users", operation_id = "createUser", tag = "users", request_body = NewUserRequest,
     responses((status = 201, body = UserView), (status = 422, body = crate::http::problem::Problem),
               (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -151,7 +151,7 @@ pub async fn create(
 }
 
 /// Lists users (admin).
-#[utoipa::path(get, path = "/v1/users", tag = "users", params(PageParams),
+#[utoipa::path(get, path = "/v1/users", operation_id = "listUsers", tag = "users", params(PageParams),
     responses((status = 200, body = Paged<UserView>)), security(("bearer" = [])))]
 pub async fn list(
     db: web::Data<Db>,
@@ -167,7 +167,7 @@ pub async fn list(
 }
 
 /// One user (admin).
-#[utoipa::path(get, path = "/v1/users/{id}", tag = "users", params(RecordId),
+#[utoipa::path(get, path = "/v1/users/{id}", operation_id = "readUser", tag = "users", params(RecordId),
     responses((status = 200, body = UserView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
@@ -197,7 +197,7 @@ pub struct UserPatch {
 
 /// Changes a user's role, outlet, active flag or password (admin). Deactivating, a new role or a
 /// new password ends the user's tokens at once.
-#[utoipa::path(patch, path = "/v1/users/{id}", tag = "users", params(RecordId), request_body = UserPatch,
+#[utoipa::path(patch, path = "/v1/users/{id}", operation_id = "updateUser", tag = "users", params(RecordId), request_body = UserPatch,
     responses((status = 200, body = UserView), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn update(
@@ -323,7 +323,7 @@ pub struct NewKeyView {
 }
 
 /// Creates an API key for the caller; the key is in this answer only.
-#[utoipa::path(post, path = "/v1/api-keys", tag = "api-keys", request_body = NewKeyRequest,
+#[utoipa::path(post, path = "/v1/api-keys", operation_id = "createApiKey", tag = "api-keys", request_body = NewKeyRequest,
     responses((status = 201, body = NewKeyView)), security(("bearer" = [])))]
 pub async fn create_key(
     db: web::Data<Db>,
@@ -375,7 +375,7 @@ pub async fn create_key(
 }
 
 /// The caller's API keys (admin: everyone's).
-#[utoipa::path(get, path = "/v1/api-keys", tag = "api-keys", params(PageParams),
+#[utoipa::path(get, path = "/v1/api-keys", operation_id = "listApiKeys", tag = "api-keys", params(PageParams),
     responses((status = 200, body = Paged<ApiKeyView>)), security(("bearer" = [])))]
 pub async fn list_keys(
     db: web::Data<Db>,
@@ -394,7 +394,7 @@ pub async fn list_keys(
 }
 
 /// Revokes an API key: it stops working at once.
-#[utoipa::path(delete, path = "/v1/api-keys/{id}", tag = "api-keys", params(RecordId),
+#[utoipa::path(delete, path = "/v1/api-keys/{id}", operation_id = "revokeApiKey", tag = "api-keys", params(RecordId),
     responses((status = 204), (status = 404, body = crate::http::problem::Problem)), security(("bearer" = [])))]
 pub async fn revoke_key(
     db: web::Data<Db>,

@@ -51,7 +51,7 @@ pub struct RefreshRequest {
 
 /// Exchanges a refresh token for a new access token (and a new refresh token), so a person is not
 /// signed out every 15 minutes. Refused once the user's password, role or activity changed.
-#[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/v1/auth/refresh", operation_id = "refreshSession", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = crate::http::problem::Problem)))]
 pub async fn refresh(
     db: web::Data<Db>,
@@ -95,7 +95,7 @@ pub struct PasswordChange {
 
 /// Changes the caller's own password (any role, partners included). Every other token of the
 /// user ends; the answer carries new ones.
-#[utoipa::path(post, path = "/v1/me/password", tag = "auth", request_body = PasswordChange,
+#[utoipa::path(post, path = "/v1/me/password", operation_id = "changePassword", tag = "auth", request_body = PasswordChange,
     responses((status = 200, body = TokenResponse), (status = 403, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]

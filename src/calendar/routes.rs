@@ -34,7 +34,7 @@ pub struct CalendarQuery {
 /// License end dates as an iCalendar feed: one all-day event on each license's last day, with
 /// the partner and the article. A partner's feed holds only its own licenses. Subscribe with
 /// `https://<host>/v1/calendar.ics?key=<API key>`.
-#[utoipa::path(get, path = "/v1/calendar.ics", tag = "licenses", params(CalendarQuery),
+#[utoipa::path(get, path = "/v1/calendar.ics", operation_id = "getCalendarFeed", tag = "licenses", params(CalendarQuery),
     responses((status = 200, description = "RFC 5545 calendar", content_type = "text/calendar", body = String),
               (status = 400, body = crate::http::problem::Problem),
               (status = 401, body = crate::http::problem::Problem)),

@@ -4,6 +4,7 @@
 
 pub mod csv_import;
 pub mod odrl;
+pub mod odrl_routes;
 pub mod routes;
 pub mod rules;
 pub mod service;

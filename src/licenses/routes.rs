@@ -28,6 +28,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
             .app_data(web::PayloadConfig::default().limit(IMPORT_LIMIT))
             .post(import_csv),
     );
+    t.mount(at("/v1/licenses/odrl").post(super::odrl_routes::import_odrl));
     t.mount(
         at("/v1/licenses/{id}")
             .get(read)
@@ -45,11 +46,11 @@ pub fn configure(t: &mut RouteTable<'_>) {
 
 /// Grants a license. 409 when it would overlap an exclusive license to another outlet.
 ///
-/// Send `Content-Type: application/ld+json` to import an ODRL 2.2 / RightsML `Agreement`
-/// instead (as `GET /v1/licenses/{id}/odrl` exports it); a 422 names every construct that has no
-/// equivalent in rightsdesk.
-#[utoipa::path(post, path = "/v1/licenses", tag = "licenses",
-    request_body(content((NewLicenseRequest = "application/json"), (OdrlPolicy = "application/ld+json"))),
+/// To import an ODRL 2.2 / RightsML `Agreement`, use `POST /v1/licenses/odrl`
+/// (`importLicenseOdrl`). For callers written before that operation existed, this one still
+/// reads a body sent as `Content-Type: application/ld+json` as ODRL.
+#[utoipa::path(post, path = "/v1/licenses", operation_id = "createLicense", tag = "licenses",
+    request_body(content = NewLicenseRequest, content_type = "application/json"),
     responses((status = 201, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -90,7 +91,7 @@ pub struct LicenseQuery {
 }
 
 /// Lists licenses (a partner sees those it holds).
-#[utoipa::path(get, path = "/v1/licenses", tag = "licenses", params(LicenseQuery, PageParams),
+#[utoipa::path(get, path = "/v1/licenses", operation_id = "listLicenses", tag = "licenses", params(LicenseQuery, PageParams),
     responses((status = 200, body = Paged<LicenseView>), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -193,7 +194,7 @@ pub const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
 /// with an `id` updates that license (its `version`, when given, must be current, as If-Match);
 /// a row that changes nothing writes nothing, so an export imported back unchanged changes
 /// nothing. `?dry_run=true` answers 200 with what each row would do.
-#[utoipa::path(post, path = "/v1/licenses/import", tag = "licenses", params(ImportQuery),
+#[utoipa::path(post, path = "/v1/licenses/import", operation_id = "importLicensesCsv", tag = "licenses", params(ImportQuery),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = ImportReport), (status = 200, description = "A dry run: what each row would do", body = ImportReport), (status = 413, body = crate::http::problem::Problem),
               (status = 415, body = crate::http::problem::Problem), (status = 422, body = crate::http::problem::Problem)),
@@ -232,7 +233,7 @@ pub async fn import_csv(
 }
 
 /// One license, with its version as ETag.
-#[utoipa::path(get, path = "/v1/licenses/{id}", tag = "licenses", params(RecordId),
+#[utoipa::path(get, path = "/v1/licenses/{id}", operation_id = "readLicense", tag = "licenses", params(RecordId),
     responses((status = 200, body = LicenseView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
@@ -273,7 +274,7 @@ pub struct OdrlPolicy(pub serde_json::Value);
 
 /// The license as an ODRL 2.2 / IPTC RightsML `Agreement` (JSON-LD, context embedded).
 /// The same as `GET /v1/licenses/{id}` with `Accept: application/ld+json`.
-#[utoipa::path(get, path = "/v1/licenses/{id}/odrl", tag = "licenses", params(RecordId),
+#[utoipa::path(get, path = "/v1/licenses/{id}/odrl", operation_id = "exportLicenseOdrl", tag = "licenses", params(RecordId),
     responses((status = 200, body = OdrlPolicy, content_type = "application/ld+json"),
               (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -294,7 +295,11 @@ async fn find(db: &Db, id: i64, scope: Scope) -> Result<LicenseRow, ApiError> {
 }
 
 /// The answer for one license: its view with the names of its parties, and its version as ETag.
-async fn answer(db: &Db, row: LicenseRow, created: bool) -> Result<HttpResponse, ApiError> {
+pub(super) async fn answer(
+    db: &Db,
+    row: LicenseRow,
+    created: bool,
+) -> Result<HttpResponse, ApiError> {
     let version = row.version;
     let id = row.id;
     let view = db
@@ -314,7 +319,7 @@ async fn answer(db: &Db, row: LicenseRow, created: bool) -> Result<HttpResponse,
 }
 
 /// Changes the terms. Send the ETag back as `If-Match`: a stale one answers 412.
-#[utoipa::path(patch, path = "/v1/licenses/{id}", tag = "licenses", params(RecordId), request_body = LicensePatch,
+#[utoipa::path(patch, path = "/v1/licenses/{id}", operation_id = "updateLicense", tag = "licenses", params(RecordId), request_body = LicensePatch,
     responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
               (status = 412, body = crate::http::problem::Problem), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -351,7 +356,7 @@ pub struct ReasonRequest {
 }
 
 /// Moves a license's end date.
-#[utoipa::path(post, path = "/v1/licenses/{id}/renew", tag = "licenses", params(RecordId), request_body = RenewRequest,
+#[utoipa::path(post, path = "/v1/licenses/{id}/renew", operation_id = "renewLicense", tag = "licenses", params(RecordId), request_body = RenewRequest,
     responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -401,7 +406,7 @@ async fn set_status(
 }
 
 /// Revokes a license for good, with a reason. It stays readable.
-#[utoipa::path(post, path = "/v1/licenses/{id}/revoke", tag = "licenses", params(RecordId), request_body = ReasonRequest,
+#[utoipa::path(post, path = "/v1/licenses/{id}/revoke", operation_id = "revokeLicense", tag = "licenses", params(RecordId), request_body = ReasonRequest,
     responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -424,7 +429,7 @@ pub async fn revoke(
 }
 
 /// Suspends a license until it is resumed.
-#[utoipa::path(post, path = "/v1/licenses/{id}/suspend", tag = "licenses", params(RecordId), request_body = ReasonRequest,
+#[utoipa::path(post, path = "/v1/licenses/{id}/suspend", operation_id = "suspendLicense", tag = "licenses", params(RecordId), request_body = ReasonRequest,
     responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn suspend(
@@ -446,7 +451,7 @@ pub async fn suspend(
 }
 
 /// Resumes a suspended license.
-#[utoipa::path(post, path = "/v1/licenses/{id}/resume", tag = "licenses", params(RecordId), request_body = ReasonRequest,
+#[utoipa::path(post, path = "/v1/licenses/{id}/resume", operation_id = "resumeLicense", tag = "licenses", params(RecordId), request_body = ReasonRequest,
     responses((status = 200, body = LicenseView), (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn resume(
@@ -479,7 +484,7 @@ pub struct HistoryEntry {
 }
 
 /// Every change to a license: who, when, before and after.
-#[utoipa::path(get, path = "/v1/licenses/{id}/history", tag = "licenses", params(RecordId),
+#[utoipa::path(get, path = "/v1/licenses/{id}/history", operation_id = "licenseHistory", tag = "licenses", params(RecordId),
     responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn history(
@@ -512,7 +517,7 @@ pub async fn history(
 
 /// Deletes a license (softly: it stops counting, stays in the audit log, and an admin can
 /// restore it).
-#[utoipa::path(delete, path = "/v1/licenses/{id}", tag = "licenses", params(RecordId),
+#[utoipa::path(delete, path = "/v1/licenses/{id}", operation_id = "removeLicense", tag = "licenses", params(RecordId),
     responses((status = 204), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn remove(
@@ -524,7 +529,7 @@ pub async fn remove(
 }
 
 /// Restores a deleted license (admin), unless it would now overlap an exclusive one.
-#[utoipa::path(post, path = "/v1/licenses/{id}/restore", tag = "licenses", params(RecordId),
+#[utoipa::path(post, path = "/v1/licenses/{id}/restore", operation_id = "restoreLicense", tag = "licenses", params(RecordId),
     responses((status = 200, body = LicenseView), (status = 404, body = crate::http::problem::Problem),
               (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]

@@ -31,7 +31,7 @@ fn licensee(caller: &Caller) -> Option<i64> {
 
 /// Acknowledges a notice ("renewal in progress"): the license's further lead notices are snoozed
 /// until `until`; notices still waiting for a day before it are suppressed.
-#[utoipa::path(post, path = "/v1/notices/{id}/acknowledge", tag = "notices", params(RecordId),
+#[utoipa::path(post, path = "/v1/notices/{id}/acknowledge", operation_id = "acknowledgeNotice", tag = "notices", params(RecordId),
     request_body = AcknowledgeRequest,
     responses((status = 201, body = AckView), (status = 404, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
@@ -83,7 +83,7 @@ pub struct LicenseNotices {
 }
 
 /// Every notice of a license, oldest first, with acknowledgements (a partner: its own licenses).
-#[utoipa::path(get, path = "/v1/licenses/{id}/notices", tag = "notices", params(RecordId),
+#[utoipa::path(get, path = "/v1/licenses/{id}/notices", operation_id = "listLicenseNotices", tag = "notices", params(RecordId),
     responses((status = 200, body = LicenseNotices), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn license_notices(

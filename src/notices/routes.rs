@@ -34,7 +34,7 @@ pub struct NoticeQuery {
 }
 
 /// The notice outbox (a partner sees the notices of its own licenses).
-#[utoipa::path(get, path = "/v1/notices", tag = "notices", params(NoticeQuery, PageParams),
+#[utoipa::path(get, path = "/v1/notices", operation_id = "listNotices", tag = "notices", params(NoticeQuery, PageParams),
     responses((status = 200, body = Paged<NoticeView>), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -84,7 +84,7 @@ pub struct RunQuery {
 }
 
 /// Runs one notice pass now: plan, claim, send, record.
-#[utoipa::path(post, path = "/v1/notices/run", tag = "notices", params(RunQuery),
+#[utoipa::path(post, path = "/v1/notices/run", operation_id = "runNotices", tag = "notices", params(RunQuery),
     responses((status = 200, body = PassReport), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn run(
@@ -129,7 +129,7 @@ pub struct TestEmailAnswer {
 
 /// Sends a test message, so an operator can check the mail set-up (admin). A failure answers 503
 /// with the mail server's words.
-#[utoipa::path(post, path = "/v1/notices/test-email", tag = "notices", request_body = TestEmailRequest,
+#[utoipa::path(post, path = "/v1/notices/test-email", operation_id = "sendTestEmail", tag = "notices", request_body = TestEmailRequest,
     responses((status = 200, body = TestEmailAnswer), (status = 422, body = crate::http::problem::Problem),
               (status = 503, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]

@@ -26,7 +26,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
 }
 
 /// Creates an outlet.
-#[utoipa::path(post, path = "/v1/outlets", tag = "outlets", request_body = NewOutletRequest,
+#[utoipa::path(post, path = "/v1/outlets", operation_id = "createOutlet", tag = "outlets", request_body = NewOutletRequest,
     responses((status = 201, body = OutletView), (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
@@ -53,7 +53,7 @@ pub struct OutletFilter {
 }
 
 /// Lists outlets (a partner sees its own).
-#[utoipa::path(get, path = "/v1/outlets", tag = "outlets", params(OutletFilter, PageParams),
+#[utoipa::path(get, path = "/v1/outlets", operation_id = "listOutlets", tag = "outlets", params(OutletFilter, PageParams),
     responses((status = 200, body = Paged<OutletView>)), security(("bearer" = [])))]
 pub async fn list(
     db: web::Data<Db>,
@@ -80,7 +80,7 @@ pub async fn list(
 }
 
 /// One outlet.
-#[utoipa::path(get, path = "/v1/outlets/{id}", tag = "outlets", params(RecordId),
+#[utoipa::path(get, path = "/v1/outlets/{id}", operation_id = "readOutlet", tag = "outlets", params(RecordId),
     responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
@@ -98,7 +98,7 @@ pub async fn read(
 }
 
 /// Changes an outlet; `null` clears an optional field.
-#[utoipa::path(patch, path = "/v1/outlets/{id}", tag = "outlets", params(RecordId), request_body = OutletPatch,
+#[utoipa::path(patch, path = "/v1/outlets/{id}", operation_id = "updateOutlet", tag = "outlets", params(RecordId), request_body = OutletPatch,
     responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -135,7 +135,7 @@ pub async fn update(
 }
 
 /// Deletes an outlet (softly: an admin can restore it). Refused while licenses or articles refer to it.
-#[utoipa::path(delete, path = "/v1/outlets/{id}", tag = "outlets", params(RecordId),
+#[utoipa::path(delete, path = "/v1/outlets/{id}", operation_id = "removeOutlet", tag = "outlets", params(RecordId),
     responses((status = 204), (status = 404, body = crate::http::problem::Problem), (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn remove(
@@ -147,7 +147,7 @@ pub async fn remove(
 }
 
 /// Restores a deleted outlet (admin).
-#[utoipa::path(post, path = "/v1/outlets/{id}/restore", tag = "outlets", params(RecordId),
+#[utoipa::path(post, path = "/v1/outlets/{id}/restore", operation_id = "restoreOutlet", tag = "outlets", params(RecordId),
     responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn restore(

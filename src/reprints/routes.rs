@@ -30,7 +30,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
 }
 
 /// Records a reprint and its verdict: covered by a license, or uncovered and why.
-#[utoipa::path(post, path = "/v1/reprints", tag = "reprints", request_body = NewReprintRequest,
+#[utoipa::path(post, path = "/v1/reprints", operation_id = "createReprint", tag = "reprints", request_body = NewReprintRequest,
     responses((status = 201, body = ReprintView), (status = 404, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -80,7 +80,7 @@ pub struct ReprintQuery {
 }
 
 /// Lists reprints (a partner sees its own).
-#[utoipa::path(get, path = "/v1/reprints", tag = "reprints", params(ReprintQuery, PageParams),
+#[utoipa::path(get, path = "/v1/reprints", operation_id = "listReprints", tag = "reprints", params(ReprintQuery, PageParams),
     responses((status = 200, body = Paged<ReprintView>), (status = 400, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -124,7 +124,7 @@ pub async fn list(
 }
 
 /// One reprint.
-#[utoipa::path(get, path = "/v1/reprints/{id}", tag = "reprints", params(RecordId),
+#[utoipa::path(get, path = "/v1/reprints/{id}", operation_id = "readReprint", tag = "reprints", params(RecordId),
     responses((status = 200, body = ReprintView), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn read(
@@ -143,7 +143,7 @@ pub async fn read(
 
 /// Corrects a reprint (its date, medium, territory, action, URL or credit line): the verdict is
 /// worked out again and the change audited. Send the whole reprint as on creation.
-#[utoipa::path(patch, path = "/v1/reprints/{id}", tag = "reprints", params(RecordId), request_body = ReprintPatch,
+#[utoipa::path(patch, path = "/v1/reprints/{id}", operation_id = "updateReprint", tag = "reprints", params(RecordId), request_body = ReprintPatch,
     responses((status = 200, body = ReprintView), (status = 404, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -170,7 +170,7 @@ pub async fn update(
 
 /// Withdraws a reprint recorded by mistake (softly: it stops counting towards its license's uses;
 /// an admin can restore it).
-#[utoipa::path(delete, path = "/v1/reprints/{id}", tag = "reprints", params(RecordId),
+#[utoipa::path(delete, path = "/v1/reprints/{id}", operation_id = "removeReprint", tag = "reprints", params(RecordId),
     responses((status = 204), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn remove(
@@ -182,7 +182,7 @@ pub async fn remove(
 }
 
 /// Restores a withdrawn reprint (admin).
-#[utoipa::path(post, path = "/v1/reprints/{id}/restore", tag = "reprints", params(RecordId),
+#[utoipa::path(post, path = "/v1/reprints/{id}/restore", operation_id = "restoreReprint", tag = "reprints", params(RecordId),
     responses((status = 200, body = ReprintView), (status = 404, body = crate::http::problem::Problem),
               (status = 409, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
@@ -196,7 +196,7 @@ pub async fn restore(
 
 /// Fetches the reprint's page now and checks it against its license: the credit line, a link to
 /// the original, rel=canonical, and (once the rights ended) whether it is still online.
-#[utoipa::path(post, path = "/v1/reprints/{id}/verify", tag = "reprints", params(RecordId),
+#[utoipa::path(post, path = "/v1/reprints/{id}/verify", operation_id = "verifyReprint", tag = "reprints", params(RecordId),
     responses((status = 200, body = ReprintView), (status = 404, body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]

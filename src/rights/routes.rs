@@ -77,7 +77,7 @@ fn required_id(f: &mut Fields, field: &str, raw: Option<&str>) -> i64 {
 }
 
 /// May an outlet do this with this article? Names the license that allows it, or every reason why not.
-#[utoipa::path(get, path = "/v1/rights/check", tag = "rights", params(CheckQuery),
+#[utoipa::path(get, path = "/v1/rights/check", operation_id = "checkRights", tag = "rights", params(CheckQuery),
     responses((status = 200, body = CheckAnswer), (status = 400, body = crate::http::problem::Problem),
               (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]

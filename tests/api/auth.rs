@@ -223,6 +223,11 @@ const RULES: &[Rule] = &[
         allowed: STAFF_WRITE,
     },
     Rule {
+        method: "post",
+        template: "/v1/licenses/odrl",
+        allowed: STAFF_WRITE,
+    },
+    Rule {
         method: "get",
         template: "/v1/calendar.ics",
         allowed: ALL,
