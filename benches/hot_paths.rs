@@ -35,6 +35,7 @@ fn coverage(c: &mut Criterion) {
     let article = ArticleFacts {
         id: 5,
         source_outlet: 10,
+        holder: 10,
         published_on: Some(day("2025-02-23")),
         embargo_until: None,
     };

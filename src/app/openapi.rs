@@ -20,6 +20,7 @@ use crate::{articles, audit, auth, licenses, notices, outlets, reprints, rights}
         outlets::routes::remove, outlets::routes::restore,
         articles::routes::create, articles::routes::list, articles::routes::read, articles::routes::update,
         articles::routes::remove, articles::routes::restore, articles::routes::ingest,
+        articles::tdm_routes::tdmrep, articles::tdm_routes::tdm, licenses::chain_routes::chain_of,
         licenses::routes::create, licenses::odrl_routes::import_odrl, licenses::routes::list, licenses::routes::read, licenses::routes::update,
         licenses::routes::renew, licenses::routes::revoke, licenses::routes::suspend, licenses::routes::resume,
         licenses::routes::history, licenses::routes::remove, licenses::routes::restore, licenses::routes::odrl, licenses::routes::import_csv, crate::calendar::routes::feed,

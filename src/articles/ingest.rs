@@ -102,6 +102,9 @@ pub fn draft_from(
         permission_kind: extracted.permission_kind.as_ref().map(|f| f.value),
         license_name: value(&extracted.license_name),
         embargo_until: None,
+        original_outlet_id: None,
+        data_mining: None,
+        tdm_policy_url: None,
     };
     fields.finish(draft)
 }
@@ -153,7 +156,11 @@ pub fn ingest(
     request: &IngestDraft,
 ) -> Result<Ingested, ApiError> {
     let source = resolve_source(conn, extracted, request.source_outlet_id)?;
-    let draft = draft_from(extracted, source, request)?;
+    let mut draft = draft_from(extracted, source, request)?;
+    // The rights holder: the outlet the text says first published it, when one matches.
+    if let Some(original) = &extracted.original_publisher {
+        draft.original_outlet_id = match_outlet(conn, &[original.value.as_str()])?;
+    }
     let hash = text_hash(text);
     if let Some(existing) = store::find_duplicate(
         conn,

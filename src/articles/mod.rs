@@ -1,12 +1,14 @@
 //! Articles: original pieces, with their rights text as found (copyright line, permission
 //! statement, what the permission rests on).
 
+pub mod data_mining;
 pub mod extract;
 pub mod ingest;
 pub mod routes;
 pub mod schema_org;
 pub mod service;
 pub mod store;
+pub mod tdm_routes;
 
 use std::str::FromStr;
 
@@ -16,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::http::fields::Fields;
 use crate::http::problem::ApiError;
 use crate::types::{double_option, rfc3339, WebUrl};
+use data_mining::DataMining;
 use store::ArticleRow;
 
 pub const MAX_TITLE: usize = 1000;
@@ -110,6 +113,15 @@ pub struct NewArticleRequest {
     pub license_name: Option<String>,
     /// RFC 3339 timestamp before which nothing covers the article
     pub embargo_until: Option<String>,
+    /// The outlet the article was first published by: its rights holder when set
+    #[schema(minimum = 1)]
+    pub original_outlet_id: Option<i64>,
+    /// IPTC PLUS data-mining value; default `prohibited` for an article held on permission,
+    /// syndication or a licence, else `unspecified`
+    #[schema(value_type = Option<DataMining>)]
+    pub data_mining: Option<String>,
+    /// The TDMRep policy of the rights holder
+    pub tdm_policy_url: Option<String>,
 }
 
 /// A valid article, ready to store.
@@ -130,6 +142,29 @@ pub struct ArticleDraft {
     pub permission_kind: Option<PermissionKind>,
     pub license_name: Option<String>,
     pub embargo_until: Option<NaiveDateTime>,
+    pub original_outlet_id: Option<i64>,
+    /// None: the default from `permission_kind`
+    pub data_mining: Option<DataMining>,
+    pub tdm_policy_url: Option<WebUrl>,
+}
+
+impl ArticleDraft {
+    /// The outlet whose grants need no upstream: the original outlet, else the source.
+    pub fn rights_holder(&self) -> i64 {
+        self.original_outlet_id.unwrap_or(self.source_outlet_id)
+    }
+
+    /// The data-mining value in force: the one set, else the default from the permission kind.
+    pub fn data_mining(&self) -> DataMining {
+        self.data_mining
+            .unwrap_or_else(|| DataMining::default_for(self.permission_kind))
+    }
+}
+
+fn check_original(f: &mut Fields, original: Option<i64>) {
+    if original.is_some_and(|id| id <= 0) {
+        f.error("original_outlet_id", "must be the id of an outlet");
+    }
 }
 
 fn check_years(f: &mut Fields, from: Option<i32>, to: Option<i32>) {
@@ -189,7 +224,11 @@ impl NewArticleRequest {
             permission_kind: f.parse("permission_kind", self.permission_kind.as_deref()),
             license_name: f.optional_text("license_name", self.license_name.as_deref(), 200),
             embargo_until: f.timestamp("embargo_until", self.embargo_until.as_deref()),
+            original_outlet_id: self.original_outlet_id,
+            data_mining: f.parse("data_mining", self.data_mining.as_deref()),
+            tdm_policy_url: f.parse("tdm_policy_url", self.tdm_policy_url.as_deref()),
         };
+        check_original(&mut f, draft.original_outlet_id);
         f.finish(draft)
     }
 }
@@ -238,6 +277,16 @@ pub struct ArticlePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub embargo_until: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub original_outlet_id: Option<Option<i64>>,
+    /// null: back to the default from `permission_kind`
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<DataMining>)]
+    pub data_mining: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub tdm_policy_url: Option<Option<String>>,
 }
 
 impl ArticlePatch {
@@ -280,6 +329,16 @@ impl ArticlePatch {
         if let Some(v) = self.embargo_until {
             d.embargo_until = f.timestamp("embargo_until", v.as_deref());
         }
+        if let Some(v) = self.original_outlet_id {
+            d.original_outlet_id = v;
+            check_original(&mut f, v);
+        }
+        if let Some(v) = self.data_mining {
+            d.data_mining = f.parse("data_mining", v.as_deref());
+        }
+        if let Some(v) = self.tdm_policy_url {
+            d.tdm_policy_url = f.parse("tdm_policy_url", v.as_deref());
+        }
         if let Some(v) = self.copyright_year_from {
             d.copyright_year_from = v;
         }
@@ -310,6 +369,13 @@ pub struct ArticleView {
     pub permission_kind: Option<String>,
     pub license_name: Option<String>,
     pub embargo_until: Option<String>,
+    pub original_outlet_id: Option<i64>,
+    /// The original outlet, else the source outlet
+    pub rights_holder_outlet_id: i64,
+    pub data_mining: DataMining,
+    /// e.g. `http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED`
+    pub data_mining_uri: String,
+    pub tdm_policy_url: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -335,6 +401,11 @@ impl From<&ArticleRow> for ArticleView {
             permission_kind: r.permission_kind.clone(),
             license_name: r.license_name.clone(),
             embargo_until: r.embargo_until.as_ref().map(rfc3339),
+            original_outlet_id: r.original_outlet_id,
+            rights_holder_outlet_id: r.rights_holder(),
+            data_mining: r.data_mining(),
+            data_mining_uri: r.data_mining().uri(),
+            tdm_policy_url: r.tdm_policy_url.clone(),
             created_at: rfc3339(&r.created_at),
             updated_at: rfc3339(&r.updated_at),
             deleted_at: r.deleted_at.as_ref().map(rfc3339),

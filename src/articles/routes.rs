@@ -37,6 +37,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
             .delete(remove),
     );
     t.mount(at("/v1/articles/{id}/restore").post(restore));
+    super::tdm_routes::configure(t);
 }
 
 /// Creates an article.
@@ -185,12 +186,20 @@ pub async fn read(
             .read(move |conn| {
                 let article = store::find(conn, id, scope)?;
                 let source = crate::outlets::store::find_any(conn, article.source_outlet_id)?;
-                Ok::<_, ApiError>(super::schema_org::markup(&article, &source))
+                let tdm = super::data_mining::headers(
+                    article.data_mining(),
+                    article.tdm_policy_url.as_deref(),
+                );
+                Ok::<_, ApiError>((super::schema_org::markup(&article, &source), tdm))
             })
             .await?;
-        return Ok(HttpResponse::Ok()
-            .content_type(crate::http::negotiation::JSON_LD)
-            .json(markup));
+        let (markup, headers) = markup;
+        let mut answer = HttpResponse::Ok();
+        answer.content_type(crate::http::negotiation::JSON_LD);
+        for header in headers {
+            answer.insert_header(header);
+        }
+        return Ok(answer.json(markup));
     }
     let row = db
         .read(move |conn| Ok::<_, ApiError>(store::find(conn, id, scope)?))

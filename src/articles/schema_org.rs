@@ -122,6 +122,9 @@ mod tests {
             created_at: now,
             updated_at: now,
             deleted_at: None,
+            original_outlet_id: None,
+            data_mining: None,
+            tdm_policy_url: None,
         };
         let outlet = OutletRow {
             id: 1,

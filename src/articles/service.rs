@@ -19,6 +19,14 @@ pub fn check_references(
             format!("there is no outlet {}", draft.source_outlet_id),
         ));
     }
+    if let Some(original) = draft.original_outlet_id {
+        if !crate::outlets::store::exists(conn, original)? {
+            return Err(ApiError::validation(
+                "original_outlet_id",
+                format!("there is no outlet {original}"),
+            ));
+        }
+    }
     if let Some(ext) = &draft.external_id {
         if let Some(existing) =
             store::find_duplicate(conn, draft.source_outlet_id, Some(ext), None, None, except)?

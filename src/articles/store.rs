@@ -31,9 +31,29 @@ pub struct ArticleRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    pub original_outlet_id: Option<i64>,
+    pub data_mining: Option<String>,
+    pub tdm_policy_url: Option<String>,
 }
 
 impl ArticleRow {
+    /// The original outlet, else the source outlet.
+    pub fn rights_holder(&self) -> i64 {
+        self.original_outlet_id.unwrap_or(self.source_outlet_id)
+    }
+
+    /// The data-mining value in force (the one stored, else the default).
+    pub fn data_mining(&self) -> super::DataMining {
+        self.data_mining
+            .as_deref()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or_else(|| {
+                super::DataMining::default_for(
+                    self.permission_kind.as_deref().and_then(|k| k.parse().ok()),
+                )
+            })
+    }
+
     pub fn draft(&self) -> ArticleDraft {
         ArticleDraft {
             title: self.title.clone(),
@@ -51,6 +71,9 @@ impl ArticleRow {
             permission_kind: self.permission_kind.as_deref().and_then(|k| k.parse().ok()),
             license_name: self.license_name.clone(),
             embargo_until: self.embargo_until,
+            original_outlet_id: self.original_outlet_id,
+            data_mining: self.data_mining.as_deref().and_then(|d| d.parse().ok()),
+            tdm_policy_url: self.tdm_policy_url.as_deref().and_then(|u| u.parse().ok()),
         }
     }
 }
@@ -74,6 +97,9 @@ pub struct ArticleValues {
     pub permission_kind: Option<String>,
     pub license_name: Option<String>,
     pub embargo_until: Option<NaiveDateTime>,
+    pub original_outlet_id: Option<i64>,
+    pub data_mining: Option<String>,
+    pub tdm_policy_url: Option<String>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -95,6 +121,9 @@ impl From<&ArticleDraft> for ArticleValues {
             permission_kind: d.permission_kind.map(|k| k.as_str().to_string()),
             license_name: d.license_name.clone(),
             embargo_until: d.embargo_until,
+            original_outlet_id: d.original_outlet_id,
+            data_mining: d.data_mining.map(|v| v.as_str().to_string()),
+            tdm_policy_url: d.tdm_policy_url.as_ref().map(|u| u.as_str().to_string()),
             updated_at: crate::types::now(),
         }
     }
@@ -306,4 +335,15 @@ pub fn license_count(conn: &mut DbConnection, id: i64) -> QueryResult<i64> {
         .filter(licenses::article_id.eq(id))
         .count()
         .get_result(conn)
+}
+
+/// The live articles of `outlet` that have a URL, with what TDMRep needs of them, by id.
+pub fn tdm_rows(conn: &mut DbConnection, outlet: i64) -> QueryResult<Vec<ArticleRow>> {
+    articles::table
+        .filter(articles::deleted_at.is_null())
+        .filter(articles::source_outlet_id.eq(outlet))
+        .filter(articles::url.is_not_null())
+        .order(articles::id.asc())
+        .select(ArticleRow::as_select())
+        .load(conn)
 }

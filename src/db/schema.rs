@@ -67,6 +67,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        original_outlet_id -> Nullable<BigInt>,
+        data_mining -> Nullable<Text>,
+        tdm_policy_url -> Nullable<Text>,
     }
 }
 
@@ -97,6 +100,9 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         notice_leads -> Nullable<Text>,
+        upstream_license_id -> Nullable<BigInt>,
+        data_mining -> Text,
+        tdm_policy_url -> Nullable<Text>,
     }
 }
 

@@ -86,6 +86,17 @@ pub enum ApiError {
     #[error("{0}")]
     /// 409: the change conflicts with other records.
     Conflict(String),
+    #[error("{detail}")]
+    /// 409 with a machine-readable `code` and extension members (RFC 9457 section 3.2), e.g.
+    /// `no_upstream_right` with `missing`.
+    ConflictCode {
+        /// What went wrong, in words.
+        detail: String,
+        /// The `code` member.
+        code: &'static str,
+        /// Further members of the problem object.
+        members: serde_json::Map<String, serde_json::Value>,
+    },
     #[error("{0}")]
     /// 412: `If-Match` names another version.
     PreconditionFailed(String),
@@ -134,7 +145,7 @@ impl ApiError {
             }
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
-            ApiError::Conflict(_) => "conflict",
+            ApiError::Conflict(_) | ApiError::ConflictCode { .. } => "conflict",
             ApiError::PreconditionFailed(_) => "precondition-failed",
             ApiError::PreconditionRequired(_) => "precondition-required",
             ApiError::TooManyRequests { .. } => "too-many-requests",
@@ -181,6 +192,17 @@ pub fn problem_response(
     detail: String,
     errors: Vec<FieldError>,
 ) -> HttpResponse {
+    problem_with_members(status, slug, detail, errors, serde_json::Map::new())
+}
+
+/// A problem+json answer with extension members besides the standard ones.
+fn problem_with_members(
+    status: StatusCode,
+    slug: &str,
+    detail: String,
+    errors: Vec<FieldError>,
+    members: serde_json::Map<String, serde_json::Value>,
+) -> HttpResponse {
     let problem = Problem {
         problem_type: format!("/problems/{slug}"),
         title: status.canonical_reason().unwrap_or("Error").to_string(),
@@ -188,9 +210,15 @@ pub fn problem_response(
         detail,
         errors,
     };
+    let mut body = serde_json::to_value(&problem).unwrap_or_default();
+    if let serde_json::Value::Object(object) = &mut body {
+        for (key, value) in members {
+            object.entry(key).or_insert(value);
+        }
+    }
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
-        .body(serde_json::to_string(&problem).unwrap_or_else(|_| "{}".into()))
+        .body(body.to_string())
 }
 
 impl ResponseError for ApiError {
@@ -205,7 +233,7 @@ impl ResponseError for ApiError {
             }
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ConflictCode { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -233,8 +261,21 @@ impl ResponseError for ApiError {
             | ApiError::Malformed(_, errors) => errors.clone(),
             _ => Vec::new(),
         };
-        let mut response =
-            problem_response(self.status_code(), self.slug(), self.to_string(), errors);
+        let members = match self {
+            ApiError::ConflictCode { code, members, .. } => {
+                let mut all = members.clone();
+                all.insert("code".into(), serde_json::Value::from(*code));
+                all
+            }
+            _ => serde_json::Map::new(),
+        };
+        let mut response = problem_with_members(
+            self.status_code(),
+            self.slug(),
+            self.to_string(),
+            errors,
+            members,
+        );
         match self {
             ApiError::TooManyRequests { retry_after_secs } => {
                 if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {

@@ -38,6 +38,9 @@ pub const EXPORTED: &[&str] = &[
     "version",
     "created_at",
     "updated_at",
+    "upstream_license_id",
+    "data_mining",
+    "tdm_policy_url",
 ];
 /// Exported, but set by the service: accepted and ignored, so an export goes back in unchanged.
 const IGNORED: &[&str] = &["created_at", "updated_at"];
@@ -146,6 +149,7 @@ fn parse_row(cells: &HashMap<&str, &str>) -> Result<LicenseDraft, Vec<FieldError
     let licensee = number(&mut f, "licensee_outlet_id").unwrap_or(0);
     let article_id = number(&mut f, "article_id");
     let fee_cents = number(&mut f, "fee_cents");
+    let upstream = number(&mut f, "upstream_license_id");
     let max_reprints = number(&mut f, "max_reprints").and_then(|n| {
         i32::try_from(n).ok().or_else(|| {
             f.error("max_reprints", "is too large");
@@ -183,6 +187,9 @@ fn parse_row(cells: &HashMap<&str, &str>) -> Result<LicenseDraft, Vec<FieldError
         max_reprints,
         notes: get("notes").map(str::to_string),
         notice_leads: None,
+        upstream_license_id: upstream,
+        data_mining: get("data_mining").map(str::to_string),
+        tdm_policy_url: get("tdm_policy_url").map(str::to_string),
     };
     let mut errors = match f.finish(()) {
         Ok(()) => Vec::new(),
@@ -299,7 +306,10 @@ pub fn parse(body: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
 pub fn row_errors(row: usize, err: ApiError) -> Result<Vec<FieldError>, ApiError> {
     match err {
         ApiError::Validation(errors) => Ok(prefix(row, errors).collect()),
-        ApiError::Conflict(message) => Ok(vec![FieldError::new(format!("rows[{row}]"), message)]),
+        ApiError::Conflict(message)
+        | ApiError::ConflictCode {
+            detail: message, ..
+        } => Ok(vec![FieldError::new(format!("rows[{row}]"), message)]),
         ApiError::NotFound => Ok(vec![FieldError::new(
             format!("rows[{row}]"),
             "names a record that does not exist",

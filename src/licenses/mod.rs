@@ -2,6 +2,8 @@
 //! article or the grantor's feed. The rules are in [`rules`]; this file turns requests into
 //! valid terms and terms into answers.
 
+pub mod chain;
+pub mod chain_routes;
 pub mod csv_import;
 pub mod odrl;
 pub mod odrl_routes;
@@ -13,6 +15,7 @@ pub mod store;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::articles::data_mining::DataMining;
 use crate::http::fields::Fields;
 use crate::http::problem::ApiError;
 use crate::types::{double_option, rfc3339};
@@ -69,6 +72,14 @@ pub struct NewLicenseRequest {
     /// RIGHTSDESK_NOTICE_LEADS for this license
     #[schema(example = json!([90, 30, 7]))]
     pub notice_leads: Option<Vec<i64>>,
+    /// The license to the grantor this one rests on, when the grantor is not the article's
+    /// rights holder; found by itself when left out
+    #[schema(minimum = 1)]
+    pub upstream_license_id: Option<i64>,
+    /// IPTC PLUS data-mining value of the licensed use (default `unspecified`)
+    #[schema(value_type = Option<DataMining>)]
+    pub data_mining: Option<String>,
+    pub tdm_policy_url: Option<String>,
 }
 
 /// Valid license terms, ready to store.
@@ -91,6 +102,10 @@ pub struct LicenseDraft {
     pub status_reason: Option<String>,
     /// Own notice lead times in days, largest first (none: the global setting)
     pub notice_leads: Option<Vec<u32>>,
+    /// The upstream license it rests on (none: granted by the rights holder)
+    pub upstream: Option<i64>,
+    pub data_mining: DataMining,
+    pub tdm_policy_url: Option<String>,
 }
 
 /// Checks lead times: 1 to 366 days, at most 10 of them; answers them largest first.
@@ -203,6 +218,11 @@ fn check_max_reprints(f: &mut Fields, max: Option<i32>) {
     }
 }
 
+fn parse_policy(f: &mut Fields, raw: Option<&str>) -> Option<String> {
+    f.parse::<crate::types::WebUrl>("tdm_policy_url", raw)
+        .map(|u| u.as_str().to_string())
+}
+
 fn check_feed_range(f: &mut Fields, range: PublishedRange) {
     if let (Some(from), Some(until)) = (range.from, range.until) {
         if until < from {
@@ -285,7 +305,15 @@ impl NewLicenseRequest {
             status: LicenseStatus::Active,
             status_reason: None,
             notice_leads: parse_notice_leads(&mut f, self.notice_leads.as_deref()),
+            upstream: self.upstream_license_id,
+            data_mining: f
+                .parse("data_mining", self.data_mining.as_deref())
+                .unwrap_or(DataMining::Unspecified),
+            tdm_policy_url: parse_policy(&mut f, self.tdm_policy_url.as_deref()),
         };
+        if self.upstream_license_id.is_some_and(|id| id <= 0) {
+            f.error("upstream_license_id", "must be the id of a license");
+        }
         f.finish(draft)
     }
 }
@@ -326,6 +354,15 @@ pub struct LicensePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Vec<i64>>)]
     pub notice_leads: Option<Option<Vec<i64>>>,
+    /// The upstream license to rest on; null: found again by itself
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub upstream_license_id: Option<Option<i64>>,
+    #[schema(value_type = Option<DataMining>)]
+    pub data_mining: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub tdm_policy_url: Option<Option<String>>,
 }
 
 impl LicensePatch {
@@ -392,6 +429,17 @@ impl LicensePatch {
         if let Some(leads) = self.notice_leads {
             d.notice_leads = parse_notice_leads(&mut f, leads.as_deref());
         }
+        if let Some(upstream) = self.upstream_license_id {
+            d.upstream = upstream;
+        }
+        if let Some(raw) = &self.data_mining {
+            d.data_mining = f
+                .parse("data_mining", Some(raw.as_str()))
+                .unwrap_or(d.data_mining);
+        }
+        if let Some(raw) = self.tdm_policy_url {
+            d.tdm_policy_url = parse_policy(&mut f, raw.as_deref());
+        }
         f.finish(d)
     }
 }
@@ -433,6 +481,15 @@ pub struct LicenseView {
     pub deleted_at: Option<String>,
     /// Own notice lead times in days (null: the global setting)
     pub notice_leads: Option<Vec<u32>>,
+    /// The license to the grantor this one rests on (null: granted by the rights holder)
+    pub upstream_license_id: Option<i64>,
+    pub data_mining: DataMining,
+    /// e.g. `http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING`
+    pub data_mining_uri: String,
+    pub tdm_policy_url: Option<String>,
+    /// Revoke and suspend: the licenses downstream of this one, now without their upstream
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_license_ids: Option<Vec<i64>>,
 }
 
 fn split_list(stored: &str) -> Vec<String> {
@@ -475,88 +532,14 @@ impl From<&LicenseRow> for LicenseView {
             updated_at: rfc3339(&r.updated_at),
             deleted_at: r.deleted_at.as_ref().map(rfc3339),
             notice_leads: r.leads(),
+            upstream_license_id: r.upstream_license_id,
+            data_mining: r.data_mining(),
+            data_mining_uri: r.data_mining().uri(),
+            tdm_policy_url: r.tdm_policy_url.clone(),
+            affected_license_ids: None,
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn feed() -> NewLicenseRequest {
-        NewLicenseRequest {
-            grantor_outlet_id: 1,
-            licensee_outlet_id: 2,
-            scope: "feed".into(),
-            actions: vec!["republish".into()],
-            media: vec!["web".into()],
-            territories: vec!["US".into(), "CA".into()],
-            valid_from: "2025-01-01".into(),
-            valid_until: Some("2025-12-31".into()),
-            ..Default::default()
-        }
-    }
-
-    fn fields(err: ApiError) -> Vec<String> {
-        match err {
-            ApiError::Validation(errors) => errors.into_iter().map(|e| e.field).collect(),
-            other => panic!("expected validation, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_valid_feed_license_parses() {
-        let d = feed().parse().unwrap();
-        assert_eq!(d.actions, vec![Action::Republish]);
-        assert_eq!(d.territories.codes(), vec!["CA", "US"]);
-        assert_eq!(d.coverage, Coverage::Feed(PublishedRange::default()));
-    }
-
-    #[test]
-    fn every_mistake_is_named() {
-        let bad = NewLicenseRequest {
-            scope: "article".into(),
-            actions: vec!["steal".into()],
-            media: vec![],
-            territories: vec!["XX".into()],
-            valid_from: "2025-12-31".into(),
-            valid_until: Some("2025-01-01".into()),
-            fee_cents: Some(-5),
-            currency: Some("ZZZ".into()),
-            max_reprints: Some(0),
-            ..feed()
-        };
-        assert_eq!(
-            fields(bad.parse().unwrap_err()),
-            [
-                "article_id",
-                "valid_until",
-                "fee_cents",
-                "max_reprints",
-                "actions[0]",
-                "media",
-                "territories",
-                "currency"
-            ]
-        );
-    }
-
-    #[test]
-    fn patch_keeps_what_it_does_not_name() {
-        let d = feed().parse().unwrap();
-        let patch = LicensePatch {
-            valid_until: Some(None),
-            media: Some(vec!["print".into(), "web".into()]),
-            ..Default::default()
-        };
-        let after = patch.apply(&d).unwrap();
-        assert_eq!(after.window.until, None);
-        assert_eq!(after.media, vec![Medium::Web, Medium::Print]);
-        assert_eq!(after.actions, d.actions);
-        let bad = LicensePatch {
-            valid_until: Some(Some("2024-01-01".into())),
-            ..Default::default()
-        };
-        assert_eq!(fields(bad.apply(&d).unwrap_err()), ["valid_until"]);
-    }
-}
+mod tests;

@@ -42,6 +42,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
     t.mount(at("/v1/licenses/{id}/resume").post(resume));
     t.mount(at("/v1/licenses/{id}/odrl").get(odrl));
     t.mount(at("/v1/licenses/{id}/history").get(history));
+    super::chain_routes::configure(t);
 }
 
 /// Grants a license. 409 when it would overlap an exclusive license to another outlet.
@@ -399,10 +400,10 @@ async fn set_status(
     }
     f.finish(())?;
     let actor = caller.actor();
-    let row = db
+    let (row, affected) = db
         .write(move |conn| service::set_status(conn, &actor, id, expected, to, reason))
         .await?;
-    answer(&db, row, false).await
+    super::chain_routes::status_answer(&db, row, affected).await
 }
 
 /// Revokes a license for good, with a reason. It stays readable.
@@ -575,6 +576,9 @@ fn csv(db: crate::db::Db, scope: Scope, filter: LicenseFilter) -> HttpResponse {
                     r.version.to_string(),
                     crate::types::rfc3339(&r.created_at),
                     crate::types::rfc3339(&r.updated_at),
+                    opt(&r.upstream_license_id),
+                    r.data_mining.clone(),
+                    opt(&r.tdm_policy_url),
                 ],
             )
         },

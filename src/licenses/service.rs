@@ -2,6 +2,7 @@
 //! delete and restore. Each runs inside one `Db::write` transaction; the handler only parses,
 //! authorises and answers.
 
+use super::chain;
 use super::csv_import;
 use super::rules::{self, Coverage, LicenseStatus};
 use super::store::{self, LicenseRow};
@@ -13,8 +14,9 @@ use crate::db::{DbConnection, OptionalExt, StoreError};
 use crate::http::fields::Fields;
 use crate::http::problem::ApiError;
 
-/// Checks what the terms refer to: both outlets exist; an article license's article exists and
-/// belongs to the grantor. Fills the credit line from the article's permission statement. An id
+/// Checks what the terms refer to: both outlets exist; an article license's article exists (a
+/// grantor other than its rights holder needs an upstream license: [`chain::resolve_upstream`]).
+/// Fills the credit line from the article's permission statement. An id
 /// that names nothing is a 422 on its field; a database outage stays a 503.
 pub fn check_references(conn: &mut DbConnection, draft: &mut LicenseDraft) -> Result<(), ApiError> {
     let mut f = Fields::new();
@@ -31,13 +33,6 @@ pub fn check_references(conn: &mut DbConnection, draft: &mut LicenseDraft) -> Re
     }
     if let Coverage::Article(article_id) = draft.coverage {
         match crate::articles::store::find(conn, article_id, Scope::All).optional()? {
-            Some(article) if article.source_outlet_id != draft.grantor => f.error(
-                "article_id",
-                format!(
-                    "article {article_id} belongs to outlet {}, not to the grantor",
-                    article.source_outlet_id
-                ),
-            ),
             Some(article) => {
                 if draft.credit_line.is_none() {
                     draft.credit_line = article.permission_statement;
@@ -87,6 +82,7 @@ pub fn grant(
     mut draft: LicenseDraft,
 ) -> Result<LicenseRow, ApiError> {
     check_references(conn, &mut draft)?;
+    chain::resolve_upstream(conn, &mut draft, 0)?;
     check_exclusivity(conn, &draft, 0)?;
     let row = store::insert(conn, &draft)?;
     record(
@@ -185,6 +181,7 @@ pub fn import(
     {
         let outcome = match id {
             None => check_references(conn, &mut draft)
+                .and_then(|()| chain::resolve_upstream(conn, &mut draft, 0))
                 .and_then(|()| check_exclusivity(conn, &draft, 0))
                 .map(|()| (RowOutcome::Create, None)),
             Some(id) => import_update(conn, id, version, has_notes, &mut draft),
@@ -267,9 +264,13 @@ fn import_update(
     if let Some(message) = fixed_parts_differ(&current, draft) {
         return Err(ApiError::validation("", message));
     }
+    if draft.upstream.is_none() {
+        draft.upstream = current.upstream;
+    }
     if *draft == current {
         return Ok((RowOutcome::Unchanged, Some(before)));
     }
+    chain::resolve_upstream(conn, draft, id)?;
     check_exclusivity(conn, draft, id)?;
     Ok((RowOutcome::Update, Some(before)))
 }
@@ -315,7 +316,8 @@ pub fn update(
     patch: LicensePatch,
 ) -> Result<LicenseRow, ApiError> {
     let before = store::find(conn, id, Scope::All)?;
-    let draft = patch.apply(&before.draft()?)?;
+    let mut draft = patch.apply(&before.draft()?)?;
+    chain::resolve_upstream(conn, &mut draft, id)?;
     check_exclusivity(conn, &draft, id)?;
     save(conn, actor, Action::Update, &before, expected, &draft)
 }
@@ -338,11 +340,14 @@ pub fn renew(
     }
     draft.window = rules::DateWindow::new(draft.window.from, until)
         .map_err(|m| ApiError::validation("valid_until", m))?;
+    chain::resolve_upstream(conn, &mut draft, id)?;
     check_exclusivity(conn, &draft, id)?;
     save(conn, actor, Action::Renew, &before, expected, &draft)
 }
 
-/// Revokes (final), suspends or resumes a license, keeping its history.
+/// Revokes (final), suspends or resumes a license, keeping its history. Answers it with the ids
+/// of the licenses downstream of it (a revocation or suspension affects them: the notice pass
+/// queues their takedowns through the outbox).
 #[tracing::instrument(skip(conn, actor, reason))]
 pub fn set_status(
     conn: &mut DbConnection,
@@ -351,7 +356,7 @@ pub fn set_status(
     expected: Option<i32>,
     to: LicenseStatus,
     reason: Option<String>,
-) -> Result<LicenseRow, ApiError> {
+) -> Result<(LicenseRow, Vec<i64>), ApiError> {
     let before = store::find(conn, id, Scope::All)?;
     let mut draft = before.draft()?;
     match (draft.status, to) {
@@ -378,7 +383,12 @@ pub fn set_status(
         LicenseStatus::Suspended => Action::Suspend,
         LicenseStatus::Active => Action::Resume,
     };
-    save(conn, actor, action, &before, expected, &draft)
+    let row = save(conn, actor, action, &before, expected, &draft)?;
+    let affected = match to {
+        LicenseStatus::Active => Vec::new(),
+        _ => chain::affected(conn, id)?,
+    };
+    Ok((row, affected))
 }
 
 /// Licenses are deleted softly; a restore is refused when the terms would now overlap an

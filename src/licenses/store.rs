@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::rules::{Coverage, DateWindow, LicenseStatus, PublishedRange, Terms, Territories};
 use super::LicenseDraft;
+use crate::articles::data_mining::DataMining;
 use crate::auth::Scope;
 use crate::db::schema::{articles, licenses, reprints};
 use crate::db::{last_insert_id, DbConnection, StoreError};
@@ -39,6 +40,9 @@ pub struct LicenseRow {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub notice_leads: Option<String>,
+    pub upstream_license_id: Option<i64>,
+    pub data_mining: String,
+    pub tdm_policy_url: Option<String>,
 }
 
 fn corrupt(id: i64, what: &str, err: String) -> StoreError {
@@ -93,7 +97,15 @@ impl LicenseRow {
                 .map_err(|e| corrupt(self.id, "status", e))?,
             status_reason: self.status_reason.clone(),
             notice_leads: self.leads(),
+            upstream: self.upstream_license_id,
+            data_mining: self.data_mining(),
+            tdm_policy_url: self.tdm_policy_url.clone(),
         })
+    }
+
+    /// The stored data-mining value (`unspecified` when unreadable).
+    pub fn data_mining(&self) -> DataMining {
+        self.data_mining.parse().unwrap_or(DataMining::Unspecified)
     }
 
     /// The license's own notice lead times (stored as `90,30,7`).
@@ -142,6 +154,9 @@ pub struct LicenseValues {
     pub status: String,
     pub status_reason: Option<String>,
     pub notice_leads: Option<String>,
+    pub upstream_license_id: Option<i64>,
+    pub data_mining: String,
+    pub tdm_policy_url: Option<String>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -172,6 +187,9 @@ impl From<&LicenseDraft> for LicenseValues {
             status: d.status.as_str().to_string(),
             status_reason: d.status_reason.clone(),
             notice_leads: d.notice_leads.as_ref().map(|l| join(l)),
+            upstream_license_id: d.upstream,
+            data_mining: d.data_mining.as_str().to_string(),
+            tdm_policy_url: d.tdm_policy_url.clone(),
             updated_at: crate::types::now(),
         }
     }
@@ -326,44 +344,152 @@ pub fn exclusivity_candidates(
     Ok((rows, dates.into_iter().collect()))
 }
 
+/// A candidate license and the licenses above it in its chain, nearest first.
+pub type WithUpstream = (LicenseRow, Vec<LicenseRow>);
+
 /// The live article and every live license of `licensee` that names it or the feed of its
-/// source: one indexed query (the rights check's hot path). `None` when the article does not
-/// exist.
+/// source or rights holder, each with the (live) upstream licenses of its chain, up to
+/// [`chain::MAX_LINKS`](super::rules::chain::MAX_LINKS) links: one indexed query (the rights
+/// check's hot path). `None` when the article does not exist.
 pub fn coverage(
     conn: &mut DbConnection,
     article_id: i64,
     licensee: i64,
-) -> QueryResult<Option<(crate::articles::store::ArticleRow, Vec<LicenseRow>)>> {
+) -> QueryResult<Option<(crate::articles::store::ArticleRow, Vec<WithUpstream>)>> {
     use crate::articles::store::ArticleRow;
+    let (up1, up2, up3) = diesel::alias!(
+        licenses as upstream1,
+        licenses as upstream2,
+        licenses as upstream3
+    );
     let names_article = licenses::licensee_outlet_id
         .eq(licensee)
         .and(licenses::deleted_at.is_null())
         .and(
             licenses::article_id
                 .eq(articles::id.nullable())
-                .or(licenses::scope
-                    .eq("feed")
-                    .and(licenses::grantor_outlet_id.eq(articles::source_outlet_id))),
+                .or(licenses::scope.eq("feed").and(
+                    licenses::grantor_outlet_id
+                        .eq(articles::source_outlet_id)
+                        .or(licenses::grantor_outlet_id
+                            .nullable()
+                            .eq(articles::original_outlet_id)),
+                )),
         );
-    let rows: Vec<(ArticleRow, Option<LicenseRow>)> =
-        crate::on_backend!(conn, |c| articles::table
-            .left_join(licenses::table.on(names_article))
-            .filter(articles::id.eq(article_id))
-            .filter(articles::deleted_at.is_null())
-            .select((ArticleRow::as_select(), Option::<LicenseRow>::as_select()))
-            .load(c))?;
+    type Row = (
+        ArticleRow,
+        Option<LicenseRow>,
+        Option<LicenseRow>,
+        Option<LicenseRow>,
+        Option<LicenseRow>,
+    );
+    let rows: Vec<Row> = crate::on_backend!(conn, |c| articles::table
+        .left_join(licenses::table.on(names_article))
+        .left_join(
+            up1.on(licenses::upstream_license_id
+                .eq(up1.field(licenses::id).nullable())
+                .and(up1.field(licenses::deleted_at).is_null())),
+        )
+        .left_join(
+            up2.on(up1
+                .field(licenses::upstream_license_id)
+                .eq(up2.field(licenses::id).nullable())
+                .and(up2.field(licenses::deleted_at).is_null())),
+        )
+        .left_join(
+            up3.on(up2
+                .field(licenses::upstream_license_id)
+                .eq(up3.field(licenses::id).nullable())
+                .and(up3.field(licenses::deleted_at).is_null())),
+        )
+        .filter(articles::id.eq(article_id))
+        .filter(articles::deleted_at.is_null())
+        .select((
+            ArticleRow::as_select(),
+            Option::<LicenseRow>::as_select(),
+            up1.fields(licenses::all_columns).nullable(),
+            up2.fields(licenses::all_columns).nullable(),
+            up3.fields(licenses::all_columns).nullable(),
+        ))
+        .load(c))?;
     let mut rows = rows.into_iter();
-    let Some((article, first)) = rows.next() else {
+    let Some((article, first, a, b, c)) = rows.next() else {
         return Ok(None);
     };
-    let licenses = first
+    let chain = |l: Option<LicenseRow>, a, b, c| {
+        l.map(|l| (l, [a, b, c].into_iter().flatten().collect::<Vec<_>>()))
+    };
+    let licenses = chain(first, a, b, c)
         .into_iter()
-        .chain(rows.filter_map(|(_, l)| l))
+        .chain(rows.filter_map(|(_, l, a, b, c)| chain(l, a, b, c)))
         .collect();
     Ok(Some((article, licenses)))
 }
 
-/// How many covered reprints each of these licenses already has.
+/// Live licenses to `licensee` that could carry a grant of `article` on: naming it, or a feed
+/// of its source or rights holder. With the upstream chain of each.
+pub fn upstream_candidates(
+    conn: &mut DbConnection,
+    licensee: i64,
+    article: Option<&crate::articles::store::ArticleRow>,
+) -> QueryResult<Vec<LicenseRow>> {
+    let mut query = licenses::table
+        .filter(licenses::licensee_outlet_id.eq(licensee))
+        .filter(licenses::deleted_at.is_null())
+        .into_boxed();
+    query = match article {
+        Some(a) => query.filter(
+            licenses::article_id.eq(a.id).or(licenses::scope
+                .eq("feed")
+                .and(licenses::grantor_outlet_id.eq_any([a.source_outlet_id, a.rights_holder()]))),
+        ),
+        None => query.filter(licenses::scope.eq("feed")),
+    };
+    query
+        .order(licenses::id.asc())
+        .select(LicenseRow::as_select())
+        .load(conn)
+}
+
+/// The licenses above `id` in its chain, nearest first (at most `max`).
+pub fn ancestors(conn: &mut DbConnection, id: i64, max: usize) -> QueryResult<Vec<LicenseRow>> {
+    let mut out: Vec<LicenseRow> = Vec::new();
+    let mut next = find_any(conn, id)?.upstream_license_id;
+    while let Some(up) = next {
+        if out.len() >= max || out.iter().any(|l| l.id == up) {
+            break;
+        }
+        let row = find_any(conn, up)?;
+        next = row.upstream_license_id;
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// The live licenses that rest on `id`, directly or further down, not revoked.
+pub fn downstream(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<LicenseRow>> {
+    let mut out: Vec<LicenseRow> = Vec::new();
+    let mut level = vec![id];
+    while !level.is_empty() {
+        let rows: Vec<LicenseRow> = licenses::table
+            .filter(licenses::upstream_license_id.eq_any(&level))
+            .filter(licenses::deleted_at.is_null())
+            .filter(licenses::status.ne(LicenseStatus::Revoked.as_str()))
+            .order(licenses::id.asc())
+            .select(LicenseRow::as_select())
+            .load(conn)?;
+        level = rows
+            .iter()
+            .map(|r| r.id)
+            .filter(|i| *i != id && !out.iter().any(|o| o.id == *i))
+            .collect();
+        out.extend(rows.into_iter().filter(|r| level.contains(&r.id)));
+    }
+    Ok(out)
+}
+
+/// How many reprints each of these licenses already covered (in date, medium and territory,
+/// whatever their credit line).
 pub fn covered_reprints(
     conn: &mut DbConnection,
     license_ids: &[i64],
@@ -372,8 +498,9 @@ pub fn covered_reprints(
         return Ok(HashMap::new());
     }
     let counts: Vec<(Option<i64>, i64)> = reprints::table
+        // Every reprint the license covered in date, medium and territory counts, whatever its
+        // credit line: a verdict names a license only then (`credit_line_missing` included).
         .filter(reprints::license_id.eq_any(license_ids))
-        .filter(reprints::compliance.eq("covered"))
         .filter(reprints::deleted_at.is_null())
         .group_by(reprints::license_id)
         .select((reprints::license_id, diesel::dsl::count_star()))

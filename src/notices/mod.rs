@@ -4,6 +4,7 @@
 
 pub mod ack_routes;
 pub mod acks;
+pub mod chain;
 pub mod context;
 pub mod email;
 pub mod late;

@@ -78,9 +78,15 @@ pub fn plan(
     let online = still_online(conn, None)?;
     let late = super::late::late_reprints(conn, now - chrono::Duration::days(30))?;
     let revoked = store::revoked_since(conn, first.and_time(chrono::NaiveTime::MIN))?;
+    let upstream_ended =
+        super::chain::upstream_ended(conn, first.and_time(chrono::NaiveTime::MIN))?;
     let outlets = load_outlets(
         conn,
-        ending.iter().chain(&revoked).map(|l| l.licensee_outlet_id),
+        ending
+            .iter()
+            .chain(&revoked)
+            .chain(upstream_ended.iter().map(|u| &u.license))
+            .map(|l| l.licensee_outlet_id),
     )?;
     let online_licenses = store::plan_licenses(
         conn,
@@ -161,6 +167,19 @@ pub fn plan(
             }
         }
     }
+    // Licenses whose upstream was revoked or suspended: a takedown to the licensee and the desk,
+    // once per upstream event (lead `upstream-<id>`).
+    for u in &upstream_ended {
+        let mut recipients = partner_contacts(&u.license);
+        recipients.extend(settings.desk_email.clone());
+        recipients.sort();
+        recipients.dedup();
+        for recipient in &recipients {
+            let mut n = notice(&u.license, TAKEDOWN, Lead::Takedown, recipient, u.ended_on);
+            n.lead = format!("upstream-{}", u.upstream_license_id);
+            out.push(n);
+        }
+    }
     for l in &late {
         let license = online_licenses.iter().find(|p| p.id == l.license_id);
         if let (Some(license), Some(desk)) = (license, &settings.desk_email) {
@@ -195,6 +214,10 @@ fn still_due(
         return Err("the license was deleted".into());
     };
     let active = license.status == LicenseStatus::Active.as_str();
+    // Its upstream ended, not the license itself: due while the license stands.
+    if notice.lead.starts_with(super::chain::UPSTREAM_LEAD) {
+        return Ok(());
+    }
     if notice.kind != EXPIRY {
         let renewed = active && license.valid_until.is_none_or(|end| end >= today);
         return if renewed {

@@ -1,6 +1,6 @@
 //! The rights check: may outlet P do action X with article A, in medium M and territory T, on
 //! day D? The decision is pure ([`decide`]); [`evaluate`] loads what it needs in one indexed
-//! query (plus a count for licenses with a use cap).
+//! query, the licenses' upstream chains included (plus a count for licenses with a use cap).
 
 pub mod routes;
 
@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::articles::store::ArticleRow;
 use crate::db::DbConnection;
 use crate::http::problem::ApiError;
-use crate::licenses::rules::{self, ArticleFacts, Reason, Terms, Use};
+use crate::licenses::rules::{self, chain, Action, ArticleFacts, Reason, Terms, Use};
 use crate::licenses::store::{self as license_store, LicenseRow};
 
 /// One license looked at, and why it does not cover the use (empty: it does).
@@ -19,16 +19,23 @@ pub struct Considered {
     pub reasons: Vec<Reason>,
     /// The reasons in words, with their dates: "expired on 2025-12-31"
     pub explanations: Vec<String>,
+    /// The upstream license where its chain breaks (`upstream_not_in_force`, `no_upstream_right`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_license_id: Option<i64>,
 }
 
 /// The outcome of a check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Verdict {
     /// The license that allows the use, if one does.
     pub covering: Option<LicenseRow>,
     /// The credit line the partner must print: the license's, else the article's permission statement.
     pub credit_line: Option<String>,
     pub considered: Vec<Considered>,
+    /// The covering license's chain, from the rights holder's grant down to it.
+    pub chain: Vec<i64>,
+    /// The article's rights holder reserves the use (text and data mining, AI training).
+    pub reserved: bool,
 }
 
 impl Verdict {
@@ -38,6 +45,9 @@ impl Verdict {
             return Vec::new();
         }
         if self.considered.is_empty() {
+            if self.reserved {
+                return vec!["the article's rights holder reserves this use".into()];
+            }
             return vec!["no license of this outlet covers this article".into()];
         }
         self.considered
@@ -55,10 +65,13 @@ impl Verdict {
         if self.covering.is_some() {
             return Vec::new();
         }
-        if self.considered.is_empty() {
+        let mut out: Vec<Reason> = Vec::new();
+        if self.reserved {
+            out.push(Reason::DataMiningReserved);
+        }
+        if self.considered.is_empty() && !self.reserved {
             return vec![Reason::NoLicense];
         }
-        let mut out: Vec<Reason> = Vec::new();
         for reason in self.considered.iter().flat_map(|c| c.reasons.iter()) {
             if !out.contains(reason) {
                 out.push(*reason);
@@ -66,27 +79,54 @@ impl Verdict {
         }
         out
     }
+
+    /// The first upstream license where a considered license's chain breaks.
+    pub fn upstream_license_id(&self) -> Option<i64> {
+        self.considered.iter().find_map(|c| c.upstream_license_id)
+    }
 }
 
-/// Pure: which of the candidate licenses (with their used counts) covers the use, and why each
-/// other one does not. Answers the index of the covering license.
+/// A license that may cover the use: its terms, its covered reprints so far, and the licenses
+/// above it in its chain (nearest first).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub terms: Terms,
+    pub uses: i64,
+    pub upstream: Vec<Terms>,
+}
+
+/// Pure: which of the candidate licenses covers the use (its own terms and its chain on the
+/// day), and why each other one does not. Answers the index of the covering license and its
+/// chain.
 pub fn decide(
     article: &ArticleFacts,
-    candidates: &[(Terms, i64)],
+    candidates: &[Candidate],
     wanted: &Use,
-) -> (Option<usize>, Vec<Considered>) {
+) -> (Option<(usize, Vec<i64>)>, Vec<Considered>) {
+    let mut chains = Vec::with_capacity(candidates.len());
     let considered: Vec<Considered> = candidates
         .iter()
-        .map(|(terms, uses)| {
-            let reasons = rules::reasons(terms, article, wanted, *uses);
-            let explanations = reasons
+        .map(|c| {
+            let mut reasons = rules::reasons(&c.terms, article, wanted, c.uses);
+            let mut explanations: Vec<String> = reasons
                 .iter()
-                .map(|r| rules::explain(*r, terms, article, wanted, *uses))
+                .map(|r| rules::explain(*r, &c.terms, article, wanted, c.uses))
                 .collect();
+            let mut upstream_license_id = None;
+            match chain::walk(&c.terms, &c.upstream, article, wanted) {
+                Ok(ids) => chains.push(ids),
+                Err(broken) => {
+                    chains.push(Vec::new());
+                    reasons.push(broken.reason);
+                    explanations.push(chain::explain(&broken, wanted));
+                    upstream_license_id = broken.upstream_license_id;
+                }
+            }
             Considered {
-                license_id: terms.id,
+                license_id: c.terms.id,
                 reasons,
                 explanations,
+                upstream_license_id,
             }
         })
         .collect();
@@ -95,22 +135,28 @@ pub fn decide(
             .iter()
             .zip(&considered)
             .filter(|(_, c)| c.reasons.is_empty())
-            .map(|((terms, _), _)| terms),
+            .map(|(c, _)| &c.terms),
     )
-    .and_then(|best| candidates.iter().position(|(t, _)| t.id == best.id));
+    .and_then(|best| candidates.iter().position(|c| c.terms.id == best.id))
+    .map(|i| (i, chains[i].clone()));
     (covering, considered)
 }
 
 pub fn facts(article: &ArticleRow) -> ArticleFacts {
-    ArticleFacts {
-        id: article.id,
-        source_outlet: article.source_outlet_id,
-        published_on: article.published_on,
-        embargo_until: article.embargo_until,
+    crate::licenses::chain::facts(article)
+}
+
+/// Does the article's rights holder reserve this use?
+pub fn reserves(article: &ArticleRow, action: Action) -> bool {
+    match action {
+        Action::TextDataMining => article.data_mining().reserves_mining(),
+        Action::AiTraining => article.data_mining().reserves_ai_training(),
+        _ => false,
     }
 }
 
-/// Loads the article and the licensee's licenses for it, and decides. `None`: no such article.
+/// Loads the article and the licensee's licenses for it with their chains (one query, plus a
+/// count for licenses with a use cap), and decides. `None`: no such article.
 pub fn evaluate(
     conn: &mut DbConnection,
     licensee: i64,
@@ -122,16 +168,38 @@ pub fn evaluate(
     };
     let capped: Vec<i64> = licenses
         .iter()
-        .filter(|l| l.max_reprints.is_some())
-        .map(|l| l.id)
+        .filter(|(l, _)| l.max_reprints.is_some())
+        .map(|(l, _)| l.id)
         .collect();
     let used = license_store::covered_reprints(conn, &capped)?;
     let candidates = licenses
         .iter()
-        .map(|l| Ok((l.terms()?, used.get(&l.id).copied().unwrap_or(0))))
+        .map(|(l, upstream)| {
+            Ok(Candidate {
+                terms: l.terms()?,
+                uses: used.get(&l.id).copied().unwrap_or(0),
+                upstream: upstream
+                    .iter()
+                    .map(LicenseRow::terms)
+                    .collect::<Result<_, _>>()?,
+            })
+        })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    let (covering, considered) = decide(&facts(&article), &candidates, wanted);
-    let covering = covering.map(|i| licenses[i].clone());
+    let (covering, mut considered) = decide(&facts(&article), &candidates, wanted);
+    let reserved = reserves(&article, wanted.action);
+    let (covering, chain) = match covering {
+        Some((i, chain)) if !reserved => (Some(licenses[i].0.clone()), chain),
+        _ => (None, Vec::new()),
+    };
+    if reserved {
+        for c in &mut considered {
+            c.reasons.insert(0, Reason::DataMiningReserved);
+            c.explanations.insert(
+                0,
+                format!("the article's rights holder reserves {}", wanted.action),
+            );
+        }
+    }
     let credit_line = covering
         .as_ref()
         .and_then(|l| l.credit_line.clone())
@@ -142,6 +210,8 @@ pub fn evaluate(
             covering,
             credit_line,
             considered,
+            chain,
+            reserved,
         },
     )))
 }
@@ -177,6 +247,7 @@ mod tests {
         let article = ArticleFacts {
             id: 9,
             source_outlet: 1,
+            holder: 1,
             published_on: Some(day("2025-02-23")),
             embargo_until: None,
         };
@@ -188,18 +259,19 @@ mod tests {
             day("2026-01-01").and_hms_opt(0, 0, 0).unwrap(),
         );
         let candidates = vec![
-            (
-                terms(1, "2024-01-01", Some("2024-12-31"), vec![Medium::Web]),
-                0,
-            ),
-            (terms(2, "2025-01-01", None, vec![Medium::Print]), 0),
-            (
-                terms(3, "2025-01-01", Some("2025-12-31"), vec![Medium::Web]),
-                0,
-            ),
-        ];
+            terms(1, "2024-01-01", Some("2024-12-31"), vec![Medium::Web]),
+            terms(2, "2025-01-01", None, vec![Medium::Print]),
+            terms(3, "2025-01-01", Some("2025-12-31"), vec![Medium::Web]),
+        ]
+        .into_iter()
+        .map(|terms| Candidate {
+            terms,
+            uses: 0,
+            upstream: Vec::new(),
+        })
+        .collect::<Vec<_>>();
         let (covering, considered) = decide(&article, &candidates, &wanted);
-        assert_eq!(covering, Some(2));
+        assert_eq!(covering, Some((2, vec![3])));
         assert_eq!(considered[0].reasons, vec![Reason::Expired]);
         assert_eq!(considered[1].reasons, vec![Reason::MediumNotGranted]);
         assert!(considered[2].reasons.is_empty());
@@ -207,19 +279,14 @@ mod tests {
         let (none, considered) = decide(&article, &candidates[..2], &wanted);
         assert_eq!(none, None);
         let verdict = Verdict {
-            covering: None,
-            credit_line: None,
             considered,
+            ..Verdict::default()
         };
         assert_eq!(
             verdict.reasons(),
             vec![Reason::Expired, Reason::MediumNotGranted]
         );
-        let empty = Verdict {
-            covering: None,
-            credit_line: None,
-            considered: vec![],
-        };
+        let empty = Verdict::default();
         assert_eq!(empty.reasons(), vec![Reason::NoLicense]);
     }
 }

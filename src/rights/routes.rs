@@ -28,7 +28,8 @@ pub struct CheckQuery {
     /// The day of the use, YYYY-MM-DD (default: today, UTC)
     #[param(value_type = Option<String>, format = Date)]
     pub on: Option<String>,
-    /// republish (default), excerpt, translate, adapt, archive
+    /// republish (default), excerpt, translate, adapt, archive, sublicense, text_data_mining,
+    /// ai_training
     #[param(value_type = Option<Action>)]
     pub action: Option<String>,
     /// web (default), print, app, newsletter, broadcast, social
@@ -54,6 +55,11 @@ pub struct CheckAnswer {
     pub explanations: Vec<String>,
     /// Each license looked at, and why it does not cover the request
     pub considered: Vec<Considered>,
+    /// Where a considered license's chain breaks (with `upstream_not_in_force`)
+    pub upstream_license_id: Option<i64>,
+    /// When allowed: the license ids from the rights holder's grant down to the covering one
+    #[schema(example = json!([12]))]
+    pub chain: Vec<i64>,
     pub outlet_id: i64,
     pub article_id: i64,
     pub on: NaiveDate,
@@ -121,11 +127,7 @@ pub async fn check(
         // A partner with no license touching the article learns that much and no more: the same
         // `no_license` whether or not the article exists.
         (Some((_, verdict)), Scope::Outlet(_)) if !verdict.considered.is_empty() => verdict,
-        (_, Scope::Outlet(_)) => super::Verdict {
-            covering: None,
-            credit_line: None,
-            considered: Vec::new(),
-        },
+        (_, Scope::Outlet(_)) => super::Verdict::default(),
         (None, Scope::All) => return Err(ApiError::NotFound),
     };
     let reasons = verdict.reasons();
@@ -137,6 +139,8 @@ pub async fn check(
         credit_line: verdict.covering.as_ref().and(verdict.credit_line.clone()),
         reasons,
         explanations,
+        upstream_license_id: verdict.upstream_license_id(),
+        chain: verdict.chain,
         considered: verdict.considered,
         outlet_id,
         article_id,

@@ -108,6 +108,11 @@ pub fn reason(r: Reason) -> &'static str {
         Reason::UseLimitReached => "the license's reprints are all used",
         Reason::NoLicense => "you hold no license for this article",
         Reason::CreditLineMissing => "the credit printed does not contain the required credit line",
+        Reason::UpstreamNotInForce => "the license it rests on upstream is not in force that day",
+        Reason::NoUpstreamRight => "the grantor holds no upstream right to sublicense this use",
+        Reason::DataMiningReserved => {
+            "the rights holder reserves text and data mining and AI training"
+        }
     }
 }
 
@@ -139,6 +144,9 @@ mod tests {
             status: LicenseStatus::Active,
             status_reason: None,
             notice_leads: None,
+            upstream: None,
+            data_mining: crate::articles::data_mining::DataMining::Unspecified,
+            tdm_policy_url: None,
         };
         let line = terms(&draft, 2);
         assert!(

@@ -238,6 +238,21 @@ const RULES: &[Rule] = &[
         allowed: ALL,
     },
     Rule {
+        method: "get",
+        template: "/v1/licenses/{id}/chain",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
+        template: "/v1/articles/{id}/tdm",
+        allowed: ALL,
+    },
+    Rule {
+        method: "get",
+        template: "/.well-known/tdmrep.json",
+        allowed: ALL,
+    },
+    Rule {
         method: "post",
         template: "/v1/reprints",
         allowed: &["admin", "desk", "partner"],
@@ -392,6 +407,9 @@ fn concrete_path(template: &str, ids: &Ids, own_key: i64) -> String {
         Some("notices") => 1,
         _ => 0,
     };
+    if template == "/.well-known/tdmrep.json" {
+        return format!("{template}?outlet_id={}", ids.outlet);
+    }
     if template == "/v1/rights/check" {
         return format!(
             "{template}?outlet_id={}&article_id={}&on=2025-06-01",

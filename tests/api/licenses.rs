@@ -216,8 +216,9 @@ both_backends! {
         app.post("/v1/licenses", missing).await.expect_problem(422);
         let not_theirs = json!({"grantor_outlet_id": other, "licensee_outlet_id": partner, "scope": "article", "article_id": article,
             "actions": ["republish"], "media": ["web"], "territories": ["US"], "valid_from": "2025-01-01"});
-        let answer = app.post("/v1/licenses", not_theirs).await.expect_problem(422);
-        assert_eq!(answer.body["errors"][0]["field"], "article_id");
+        // Another outlet's article: the grantor holds no upstream right to it (the rights chain).
+        let answer = app.post("/v1/licenses", not_theirs).await.expect_problem(409);
+        assert_eq!(answer.body["code"], "no_upstream_right");
         assert_eq!(app.count_rows("licenses"), before);
         app.get("/v1/rights/check?outlet_id=1").await.expect_problem(400);
         app.get(&format!("/v1/rights/check?outlet_id={partner}&article_id={article}&on=tomorrow")).await.expect_problem(400);

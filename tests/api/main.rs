@@ -8,6 +8,7 @@ mod common;
 
 mod articles;
 mod auth;
+mod chain;
 mod errors;
 mod extraction;
 mod faults;

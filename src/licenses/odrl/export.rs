@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::articles::data_mining::DataMining;
 use crate::licenses::rules::{Coverage, Territories};
 use crate::licenses::LicenseDraft;
 
@@ -79,7 +80,7 @@ pub fn export(id: i64, draft: &LicenseDraft) -> Value {
         }
     };
 
-    json!({
+    let mut policy = json!({
         "@context": context(),
         "type": "Agreement",
         "uid": format!("{LICENSE_URN}{id}"),
@@ -90,5 +91,18 @@ pub fn export(id: i64, draft: &LicenseDraft) -> Value {
         "exclusive": draft.exclusive,
         "licenseStatus": draft.status.as_str(),
         "permission": permissions,
-    })
+    });
+    // The TDMRep reservation: mining is prohibited (under its ODRL profile), with the exact IPTC
+    // PLUS value and the policy alongside.
+    if draft.data_mining.reserves_ai_training() {
+        policy["profile"] = json!([RIGHTSML_PROFILE, TDM_PROFILE]);
+        policy["prohibition"] = json!([{"action": "tdm:mine"}]);
+    }
+    if draft.data_mining != DataMining::Unspecified {
+        policy["dataMining"] = json!({"@id": draft.data_mining.uri()});
+    }
+    if let Some(url) = &draft.tdm_policy_url {
+        policy["tdmPolicy"] = json!({"@id": url});
+    }
+    policy
 }

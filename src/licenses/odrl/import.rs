@@ -20,6 +20,11 @@ fn term(raw: &str) -> &str {
         .unwrap_or(raw)
 }
 
+/// A literal, or the `@id` of a node.
+fn literal_or_id(value: &Value) -> Option<String> {
+    literal(value).or_else(|| value.get("@id").and_then(Value::as_str).map(str::to_string))
+}
+
 /// A JSON-LD value that may be one item or an array of them.
 fn many(value: &Value) -> Vec<&Value> {
     match value {
@@ -338,10 +343,21 @@ pub fn import(policy: &Value) -> Result<NewLicenseRequest, ApiError> {
         match key.as_str() {
             "@context" | "type" | "@type" | "uid" | "@id" | "profile" | "assigner" | "assignee"
             | "target" | "exclusive" | "licenseStatus" | "permission" => {}
-            "prohibition" => r.unsupported(
-                "prohibition",
-                "rightsdesk licenses grant; what they do not grant is not allowed already",
-            ),
+            "prohibition" => {
+                let only_mining = obj.get("prohibition").map(many).is_some_and(|ps| {
+                    ps.iter().all(|p| {
+                        p.get("action").and_then(Value::as_str).map(term) == Some("tdm:mine")
+                    })
+                });
+                if !only_mining {
+                    r.unsupported(
+                        "prohibition",
+                        "rightsdesk licenses grant; what they do not grant is not allowed \
+                         already (the one prohibition read is tdm:mine, the TDMRep reservation)",
+                    );
+                }
+            }
+            "dataMining" | "tdmPolicy" => {}
             "obligation" => r.unsupported(
                 "obligation",
                 "policy-level obligations have no equivalent: put duties on the permissions",
@@ -421,12 +437,15 @@ pub fn import(policy: &Value) -> Result<NewLicenseRequest, ApiError> {
             "translate" => "translate",
             "modify" => "adapt",
             "archive" => "archive",
+            "grantUse" | "odrl:grantUse" => "sublicense",
+            "tdm:mine" | "http://www.w3.org/ns/tdmrep#mine" => "text_data_mining",
+            "rightsdesk:aiTraining" | "urn:rightsdesk:ns:aiTraining" => "ai_training",
             other => {
                 r.unsupported(
                     &format!("{field}.action"),
                     format!(
                         "'{other}' has no equivalent: rightsdesk reads distribute+reproduce, \
-                         extract, translate, modify and archive"
+                         extract, translate, modify, archive, grantUse, tdm:mine and rightsdesk:aiTraining"
                     ),
                 );
                 continue;
@@ -436,6 +455,22 @@ pub fn import(policy: &Value) -> Result<NewLicenseRequest, ApiError> {
             req.actions.push(ours.to_string());
         }
     }
+    let reserved = obj.get("prohibition").is_some();
+    req.data_mining = match obj.get("dataMining").and_then(literal_or_id) {
+        Some(raw) => match crate::articles::data_mining::DataMining::from_uri(&raw) {
+            Some(value) => Some(value.as_str().to_string()),
+            None => {
+                r.unsupported(
+                    "dataMining",
+                    format!("'{raw}' is not an IPTC PLUS data-mining value"),
+                );
+                None
+            }
+        },
+        None if reserved => Some("prohibited".into()),
+        None => None,
+    };
+    req.tdm_policy_url = obj.get("tdmPolicy").and_then(literal_or_id);
     req.territories = terms.territories.unwrap_or_else(|| vec!["WORLD".into()]);
     req.media = terms.media.unwrap_or_default();
     if req.media.is_empty() {

@@ -23,6 +23,9 @@ pub const ODRL: &str = "http://www.w3.org/ns/odrl/2/";
 pub const ODRL_CONTEXT_URL: &str = "http://www.w3.org/ns/odrl.jsonld";
 pub const RIGHTSML_PROFILE: &str = "https://iptc.org/std/RightsML/odrl-profile/";
 pub const RIGHTSDESK_NS: &str = "urn:rightsdesk:ns:";
+/// The W3C TDMRep ODRL vocabulary (`tdm:mine`) and profile.
+pub const TDM_NS: &str = "http://www.w3.org/ns/tdmrep#";
+pub const TDM_PROFILE: &str = "http://www.w3.org/ns/tdmrep";
 pub const CURRENCY_SCHEME: &str = "http://cvx.iptc.org/iso4217a/";
 const OUTLET_URN: &str = "urn:rightsdesk:outlet:";
 const ARTICLE_URN: &str = "urn:rightsdesk:article:";
@@ -39,6 +42,7 @@ pub fn context() -> Value {
     put("xsd", json!("http://www.w3.org/2001/XMLSchema#"));
     put("rdf", json!("http://www.w3.org/1999/02/22-rdf-syntax-ns#"));
     put("rightsdesk", json!(RIGHTSDESK_NS));
+    put("tdm", json!(TDM_NS));
     put("uid", json!("@id"));
     put("type", json!("@type"));
     for class in [
@@ -57,6 +61,7 @@ pub fn context() -> Value {
         "assignee",
         "target",
         "permission",
+        "prohibition",
         "duty",
         "constraint",
         "refinement",
@@ -81,6 +86,7 @@ pub fn context() -> Value {
         "translate",
         "modify",
         "archive",
+        "grantUse",
         "attribute",
         "compensate",
         "spatial",
@@ -97,6 +103,11 @@ pub fn context() -> Value {
     }
     put("exclusive", json!("rightsdesk:exclusive"));
     put("creditLine", json!("rightsdesk:creditLine"));
+    put(
+        "dataMining",
+        json!({"@type": "@id", "@id": "rightsdesk:dataMining"}),
+    );
+    put("tdmPolicy", json!({"@type": "@id", "@id": "tdm:policy"}));
     put("licenseStatus", json!("rightsdesk:licenseStatus"));
     Value::Object(c)
 }
@@ -109,6 +120,9 @@ fn odrl_actions(action: Action) -> &'static [&'static str] {
         Action::Translate => &["translate"],
         Action::Adapt => &["modify"],
         Action::Archive => &["archive"],
+        Action::Sublicense => &["grantUse"],
+        Action::TextDataMining => &["tdm:mine"],
+        Action::AiTraining => &["rightsdesk:aiTraining"],
     }
 }
 

@@ -10,6 +10,8 @@ use crate::types::Country;
 pub struct ArticleFacts {
     pub id: i64,
     pub source_outlet: i64,
+    /// The rights holder: the original outlet, else the source.
+    pub holder: i64,
     pub published_on: Option<NaiveDate>,
     pub embargo_until: Option<NaiveDateTime>,
 }
@@ -57,7 +59,8 @@ pub fn reasons(terms: &Terms, article: &ArticleFacts, wanted: &Use, uses: i64) -
     match terms.coverage {
         Coverage::Article(id) if id != article.id => out.push(Reason::ArticleNotInFeed),
         Coverage::Feed(range)
-            if terms.grantor != article.source_outlet || !range.contains(article.published_on) =>
+            if (terms.grantor != article.source_outlet && terms.grantor != article.holder)
+                || !range.contains(article.published_on) =>
         {
             out.push(Reason::ArticleNotInFeed)
         }
@@ -134,6 +137,12 @@ pub fn explain(
         ),
         Reason::NoLicense => "no license covers this article".into(),
         Reason::CreditLineMissing => "the credit line printed lacks the required one".into(),
+        Reason::UpstreamNotInForce => "the upstream license is not in force".into(),
+        Reason::NoUpstreamRight => "no upstream license grants the right to sublicense".into(),
+        Reason::DataMiningReserved => format!(
+            "the article's rights holder reserves {}",
+            wanted.action.as_str()
+        ),
     }
 }
 

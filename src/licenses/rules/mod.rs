@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::types::Country;
 
+pub mod chain;
 mod coverage;
 mod exclusivity;
 #[cfg(test)]
@@ -52,8 +53,18 @@ macro_rules! word_enum {
 }
 
 word_enum!(
-    /// What a partner does with an article.
-    Action { Republish = "republish", Excerpt = "excerpt", Translate = "translate", Adapt = "adapt", Archive = "archive" }
+    /// What a partner does with an article. `sublicense` lets the licensee grant the other
+    /// actions on; `text_data_mining` and `ai_training` are the uses TDMRep and IPTC PLUS name.
+    Action {
+        Republish = "republish",
+        Excerpt = "excerpt",
+        Translate = "translate",
+        Adapt = "adapt",
+        Archive = "archive",
+        Sublicense = "sublicense",
+        TextDataMining = "text_data_mining",
+        AiTraining = "ai_training",
+    }
 );
 
 word_enum!(
@@ -104,6 +115,9 @@ word_enum!(
         UseLimitReached = "use_limit_reached",
         NoLicense = "no_license",
         CreditLineMissing = "credit_line_missing",
+        UpstreamNotInForce = "upstream_not_in_force",
+        NoUpstreamRight = "no_upstream_right",
+        DataMiningReserved = "data_mining_reserved",
     }
 );
 

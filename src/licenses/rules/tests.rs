@@ -31,6 +31,7 @@ fn article() -> ArticleFacts {
     ArticleFacts {
         id: 5,
         source_outlet: 10,
+        holder: 10,
         published_on: Some(day("2025-02-23")),
         embargo_until: None,
     }
@@ -119,6 +120,7 @@ fn each_reason() {
     );
     let other_source = ArticleFacts {
         source_outlet: 11,
+        holder: 11,
         ..a
     };
     assert_eq!(
