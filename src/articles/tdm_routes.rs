@@ -37,7 +37,7 @@ pub struct TdmRepEntry {
 }
 
 /// W3C TDMRep well-known file for one outlet's article URLs. Public.
-#[utoipa::path(get, path = "/.well-known/tdmrep.json", tag = "articles", params(TdmRepQuery),
+#[utoipa::path(get, path = "/.well-known/tdmrep.json", tag = "articles", operation_id = "readTdmRep", params(TdmRepQuery),
     responses((status = 200, body = Vec<TdmRepEntry>), (status = 400, body = crate::http::problem::Problem),
               (status = 404, body = crate::http::problem::Problem)))]
 pub async fn tdmrep(
@@ -80,7 +80,7 @@ pub async fn tdmrep(
 }
 
 /// What the site publishing an article should send: TDMRep headers and HTML meta elements.
-#[utoipa::path(get, path = "/v1/articles/{id}/tdm", tag = "articles", params(RecordId),
+#[utoipa::path(get, path = "/v1/articles/{id}/tdm", tag = "articles", operation_id = "readArticleTdm", params(RecordId),
     responses((status = 200, body = TdmAnswer), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn tdm(

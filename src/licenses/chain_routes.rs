@@ -23,7 +23,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
 }
 
 /// The links of a license's rights chain, from the rights holder's grant down to it.
-#[utoipa::path(get, path = "/v1/licenses/{id}/chain", tag = "licenses", params(RecordId),
+#[utoipa::path(get, path = "/v1/licenses/{id}/chain", tag = "licenses", operation_id = "readLicenseChain", params(RecordId),
     responses((status = 200, body = ChainAnswer), (status = 404, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn chain_of(
