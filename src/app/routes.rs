@@ -49,6 +49,7 @@ fn mount(t: &mut RouteTable<'_>) {
     auth::routes::configure(t);
     outlets::routes::configure(t);
     articles::routes::configure(t);
+    licenses::odrl_routes::configure(t);
     licenses::routes::configure(t);
     calendar::routes::configure(t);
     rights::routes::configure(t);

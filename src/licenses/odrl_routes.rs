@@ -8,7 +8,14 @@ use super::service;
 use crate::auth::{Caller, Permission};
 use crate::db::Db;
 use crate::http::problem::ApiError;
+use crate::http::route_table::{at, RouteTable};
 use crate::licenses::LicenseView;
+
+/// The endpoint of this file: `POST /v1/licenses/odrl`. The route table mounts it before
+/// `/v1/licenses/{id}`, whose pattern would otherwise take the path.
+pub fn configure(t: &mut RouteTable<'_>) {
+    t.mount(at("/v1/licenses/odrl").post(import_odrl));
+}
 
 /// Grants a license described as an ODRL 2.2 / RightsML `Agreement`, in the form
 /// `GET /v1/licenses/{id}/odrl` exports. 422 names every construct that has no equivalent in

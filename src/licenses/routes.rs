@@ -28,7 +28,6 @@ pub fn configure(t: &mut RouteTable<'_>) {
             .app_data(web::PayloadConfig::default().limit(IMPORT_LIMIT))
             .post(import_csv),
     );
-    t.mount(at("/v1/licenses/odrl").post(super::odrl_routes::import_odrl));
     t.mount(
         at("/v1/licenses/{id}")
             .get(read)
