@@ -19,7 +19,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ADMIN = ("admin@browser.test", "browser-test-password")
 PARTNER_PASSWORD = "a long enough passphrase"
@@ -115,15 +116,25 @@ class Pages:
         self.driver.save_screenshot(f"{self.shots}/{name}-{self.backend}.png")
         self.driver.set_window_size(width, 1000)
 
+    def submit(self, action):
+        """Does what submits a form, then waits for the page it leads to (a click does not
+        always wait for the navigation it starts, and a loaded machine shows it)."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        action()
+        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 20).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
+
     def sign_in(self, email, password):
         self.open("/login")
         self.driver.find_element(By.ID, "email").send_keys(email)
         field = self.driver.find_element(By.ID, "password")
         field.send_keys(password)
-        field.send_keys(Keys.ENTER)
+        self.submit(lambda: field.send_keys(Keys.ENTER))
 
     def sign_out(self):
-        self.driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
+        button = self.driver.find_element(By.XPATH, "//button[text()='Sign out']")
+        self.submit(button.click)
         assert self.driver.current_url.endswith("/login"), self.driver.current_url
 
     def login_page(self):
@@ -160,7 +171,8 @@ class Pages:
         territory = self.driver.find_element(By.ID, "territory")
         territory.clear()
         territory.send_keys("US")
-        self.driver.find_element(By.XPATH, "//button[text()='Check']").click()
+        check = self.driver.find_element(By.XPATH, "//button[text()='Check']")
+        self.submit(check.click)
         verdict = self.driver.find_element(By.ID, "verdict").text
         assert verdict.startswith("Allowed"), verdict
         assert CREDIT in self.text()
@@ -170,7 +182,8 @@ class Pages:
         territory = self.driver.find_element(By.ID, "territory")
         territory.clear()
         territory.send_keys("FR")
-        self.driver.find_element(By.XPATH, "//button[text()='Check']").click()
+        check = self.driver.find_element(By.XPATH, "//button[text()='Check']")
+        self.submit(check.click)
         assert self.driver.find_element(By.ID, "verdict").text.startswith("Not allowed")
         reasons = self.driver.find_element(By.ID, "reasons").text
         assert "does not grant that medium" in reasons and "does not cover that territory" in reasons, reasons
@@ -189,14 +202,14 @@ class Pages:
         self.shot("desk")
         button = self.driver.find_element(By.XPATH, "//button[starts-with(text(), 'Retry notice')]")
         notice = button.text.split()[-1]
-        button.click()
+        self.submit(button.click)
         message = self.driver.find_element(By.CSS_SELECTOR, "p.notice").text
         assert f"Notice {notice} was tried again" in message, message
         # The same form without its CSRF token: refused.
         button = self.driver.find_element(By.XPATH, "//button[starts-with(text(), 'Retry notice')]")
         self.driver.execute_script(
             "arguments[0].form.querySelector('input[name=csrf]').remove()", button)
-        button.click()
+        self.submit(button.click)
         assert "did not come from a rightsdesk page" in self.text(), self.text()
         status = self.driver.execute_script(
             "return performance.getEntriesByType('navigation')[0].responseStatus")
@@ -208,7 +221,8 @@ class Pages:
         self.axe_check("ingest (form)")
         area = self.driver.find_element(By.ID, "text")
         self.driver.execute_script("arguments[0].value = arguments[1]", area, article_text)
-        self.driver.find_element(By.XPATH, "//button[@value='look']").click()
+        look = self.driver.find_element(By.XPATH, "//button[@value='look']")
+        self.submit(look.click)
         marks = self.driver.find_elements(By.CSS_SELECTOR, "mark.permission")
         highlighted = " ".join(m.text for m in marks)
         assert "reproduced with permission" in highlighted, highlighted
