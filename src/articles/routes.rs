@@ -77,7 +77,8 @@ pub async fn create(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ArticleQuery {
     /// What may be republished on this day (YYYY-MM-DD): articles a license in force that day
-    /// covers. A partner gets its own; staff name the outlet with `licensed_to`.
+    /// covers. A partner gets its own; staff name the outlet with `licensed_to`, or get those any
+    /// partner may republish.
     #[param(value_type = Option<String>, format = Date)]
     pub licensed_on: Option<String>,
     /// With `licensed_on`, for staff: the licensee outlet
@@ -115,21 +116,15 @@ pub async fn list(
             f.error("licensed_to", "goes with licensed_on");
             None
         }
-        (Some(day), Scope::Outlet(own), None) => Some((own, day)),
+        (Some(day), Scope::Outlet(own), None) => Some((Some(own), day)),
         (Some(day), Scope::Outlet(own), Some(to)) => {
             if to != own {
                 f.error("licensed_to", "a partner asks for its own outlet");
             }
-            Some((own, day))
+            Some((Some(own), day))
         }
-        (Some(day), Scope::All, Some(to)) => Some((to, day)),
-        (Some(_), Scope::All, None) => {
-            f.error(
-                "licensed_to",
-                "name the licensee outlet whose licenses count",
-            );
-            None
-        }
+        // Staff: one licensee's, or what any partner may republish that day.
+        (Some(day), Scope::All, to) => Some((to, day)),
     };
     let filter = ArticleFilter {
         licensed,

@@ -243,9 +243,10 @@ pub fn find_duplicate(
 
 #[derive(Debug, Default, Clone)]
 pub struct ArticleFilter {
-    /// (licensee, day): articles a license of that outlet lets it republish on that day
-    /// (active, in its window; article licenses and feed licenses whose range holds the article).
-    pub licensed: Option<(i64, NaiveDate)>,
+    /// (licensee, day): articles a license of that outlet (of any outlet, without one) lets it
+    /// republish on that day (active, in its window; article licenses and feed licenses whose
+    /// range holds the article).
+    pub licensed: Option<(Option<i64>, NaiveDate)>,
     pub source_outlet_id: Option<i64>,
     pub title_contains: Option<String>,
     pub published_after: Option<NaiveDate>,
@@ -267,8 +268,10 @@ pub fn list(
         query = query.filter(articles::source_outlet_id.eq(source));
     }
     if let Some((licensee, day)) = filter.licensed {
+        // One licensee, or any (every id is positive).
+        let (lowest, highest) = licensee.map_or((1, i64::MAX), |id| (id, id));
         let in_force = licenses::table
-            .filter(licenses::licensee_outlet_id.eq(licensee))
+            .filter(licenses::licensee_outlet_id.between(lowest, highest))
             .filter(licenses::deleted_at.is_null())
             .filter(licenses::status.eq("active"))
             .filter(licenses::valid_from.le(day))

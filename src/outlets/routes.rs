@@ -27,7 +27,8 @@ pub fn configure(t: &mut RouteTable<'_>) {
 
 /// Creates an outlet.
 #[utoipa::path(post, path = "/v1/outlets", operation_id = "createOutlet", tag = "outlets", request_body = NewOutletRequest,
-    responses((status = 201, body = OutletView), (status = 422, body = crate::http::problem::Problem)),
+    responses((status = 201, body = OutletView), (status = 409, description = "Another outlet has this name", body = crate::http::problem::Problem),
+              (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
     db: web::Data<Db>,
@@ -100,6 +101,7 @@ pub async fn read(
 /// Changes an outlet; `null` clears an optional field.
 #[utoipa::path(patch, path = "/v1/outlets/{id}", operation_id = "updateOutlet", tag = "outlets", params(RecordId), request_body = OutletPatch,
     responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem),
+              (status = 409, description = "Another outlet has this name", body = crate::http::problem::Problem),
               (status = 422, body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn update(
@@ -148,7 +150,8 @@ pub async fn remove(
 
 /// Restores a deleted outlet (admin).
 #[utoipa::path(post, path = "/v1/outlets/{id}/restore", operation_id = "restoreOutlet", tag = "outlets", params(RecordId),
-    responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem)),
+    responses((status = 200, body = OutletView), (status = 404, body = crate::http::problem::Problem),
+              (status = 409, description = "The outlet is not deleted", body = crate::http::problem::Problem)),
     security(("bearer" = [])))]
 pub async fn restore(
     db: web::Data<Db>,
