@@ -112,9 +112,13 @@ pub async fn list(
     let licensed_on = f.date("licensed_on", query.licensed_on.as_deref());
     let licensed = match (licensed_on, scope, query.licensed_to) {
         (None, _, None) => None,
-        (None, _, Some(_)) => {
-            f.error("licensed_to", "goes with licensed_on");
-            None
+        // licensed_to alone: what that outlet may republish today.
+        (None, Scope::All, Some(to)) => Some((Some(to), crate::types::today())),
+        (None, Scope::Outlet(own), Some(to)) => {
+            if to != own {
+                f.error("licensed_to", "a partner asks for its own outlet");
+            }
+            Some((Some(own), crate::types::today()))
         }
         (Some(day), Scope::Outlet(own), None) => Some((Some(own), day)),
         (Some(day), Scope::Outlet(own), Some(to)) => {
