@@ -48,9 +48,11 @@ impl ReprintRow {
     }
 }
 
-#[derive(Debug, Insertable)]
+/// A reprint's facts and verdict as written, the same for a new reprint and a correction.
+#[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = reprints)]
-struct NewReprintRow<'a> {
+#[diesel(treat_none_as_null = true)]
+struct ReprintValues<'a> {
     article_id: i64,
     outlet_id: i64,
     reprinted_on: NaiveDate,
@@ -62,8 +64,44 @@ struct NewReprintRow<'a> {
     license_id: Option<i64>,
     reasons: String,
     action: &'a str,
-    created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+}
+
+impl<'a> ReprintValues<'a> {
+    fn of(
+        draft: &'a ReprintDraft,
+        compliance: Compliance,
+        license_id: Option<i64>,
+        reasons: &[Reason],
+        now: NaiveDateTime,
+    ) -> Self {
+        ReprintValues {
+            article_id: draft.article_id,
+            outlet_id: draft.outlet_id,
+            reprinted_on: draft.reprinted_on,
+            medium: draft.medium.as_str(),
+            territory: draft.territory.as_ref().map(|t| t.code()),
+            url: draft.url.as_ref().map(|u| u.as_str()),
+            credit_line_used: draft.credit_line_used.as_deref(),
+            compliance: compliance.as_str(),
+            license_id,
+            reasons: reasons
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            action: draft.action.as_str(),
+            updated_at: now,
+        }
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = reprints)]
+struct NewReprintRow<'a> {
+    #[diesel(embed)]
+    values: ReprintValues<'a>,
+    created_at: NaiveDateTime,
     verify_due_on: Option<NaiveDate>,
 }
 
@@ -76,19 +114,8 @@ pub fn insert(
 ) -> QueryResult<ReprintRow> {
     let now = crate::types::now();
     let row = NewReprintRow {
-        article_id: draft.article_id,
-        outlet_id: draft.outlet_id,
-        reprinted_on: draft.reprinted_on,
-        medium: draft.medium.as_str(),
-        territory: draft.territory.as_ref().map(|t| t.code()),
-        url: draft.url.as_ref().map(|u| u.as_str()),
-        credit_line_used: draft.credit_line_used.as_deref(),
-        compliance: compliance.as_str(),
-        license_id,
-        reasons: reason_list(reasons),
-        action: draft.action.as_str(),
+        values: ReprintValues::of(draft, compliance, license_id, reasons, now),
         created_at: now,
-        updated_at: now,
         // A reprint with an address gets its page checked by the next scheduled pass.
         verify_due_on: draft.url.as_ref().map(|_| now.date()),
     };
@@ -97,33 +124,6 @@ pub fn insert(
         .execute(conn)?;
     let id = last_insert_id(conn)?;
     find(conn, id, Scope::All)
-}
-
-/// A reprint with its verdict, as a correction writes it.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = reprints)]
-#[diesel(treat_none_as_null = true)]
-struct ReprintChanges<'a> {
-    article_id: i64,
-    outlet_id: i64,
-    reprinted_on: NaiveDate,
-    medium: &'a str,
-    territory: Option<&'a str>,
-    url: Option<&'a str>,
-    credit_line_used: Option<&'a str>,
-    compliance: &'a str,
-    license_id: Option<i64>,
-    reasons: String,
-    action: &'a str,
-    updated_at: NaiveDateTime,
-}
-
-fn reason_list(reasons: &[Reason]) -> String {
-    reasons
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// Rewrites a live reprint with corrected facts and its new verdict.
@@ -135,20 +135,7 @@ pub fn update(
     license_id: Option<i64>,
     reasons: &[Reason],
 ) -> QueryResult<ReprintRow> {
-    let changes = ReprintChanges {
-        article_id: draft.article_id,
-        outlet_id: draft.outlet_id,
-        reprinted_on: draft.reprinted_on,
-        medium: draft.medium.as_str(),
-        territory: draft.territory.as_ref().map(|t| t.code()),
-        url: draft.url.as_ref().map(|u| u.as_str()),
-        credit_line_used: draft.credit_line_used.as_deref(),
-        compliance: compliance.as_str(),
-        license_id,
-        reasons: reason_list(reasons),
-        action: draft.action.as_str(),
-        updated_at: crate::types::now(),
-    };
+    let changes = ReprintValues::of(draft, compliance, license_id, reasons, crate::types::now());
     diesel::update(
         reprints::table
             .filter(reprints::id.eq(id))
