@@ -73,6 +73,13 @@ impl PgDatabase {
             .expect("creating a test database");
         let mut url = url::Url::parse(&admin_url).expect("RIGHTSDESK_TEST_POSTGRES_URL is a URL");
         url.set_path(&name);
+        // The test binary exits while stopped servers' worker threads may still be closing their
+        // pooled connections; with TLS on, libpq's SSL_free can then race OpenSSL's exit-time
+        // cleanup and abort the process ("double free or corruption") after every test passed.
+        // Loopback connections gain nothing from TLS, so the tests' pools go without it.
+        if !url.query_pairs().any(|(key, _)| key == "sslmode") {
+            url.query_pairs_mut().append_pair("sslmode", "disable");
+        }
         Some(PgDatabase {
             admin_url,
             name,
