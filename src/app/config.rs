@@ -114,6 +114,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=256))]
     pub db_pool_size: u32,
 
+    /// Memory for the rights check's coverage cache, in MiB (0 turns it off)
+    #[arg(long, global = true, env = "RIGHTSDESK_COVERAGE_CACHE_MB", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(0..=65_536))]
+    pub coverage_cache_mb: u64,
+
     /// How long a request waits for a database connection before answering 503, in milliseconds
     #[arg(long, global = true, env = "RIGHTSDESK_DB_TIMEOUT_MS", default_value_t = 3000,
           value_parser = clap::value_parser!(u64).range(50..=60_000))]

@@ -23,6 +23,7 @@ use crate::http::problem as error;
 use crate::notices::mailer::Mailer;
 use crate::notices::pass::{run_pass, NoticeSettings, Stopping};
 use crate::reprints::verify::{service::reverify_due, Fetcher};
+use crate::rights::cache::CoverageCache;
 
 /// The parts of the service, each registered on its own (`web::Data<Db>`, `web::Data<Mailer>`,
 /// ...), so that a handler names only what it uses.
@@ -36,6 +37,7 @@ pub struct Parts {
     pub notice_settings: web::Data<NoticeSettings>,
     pub stopping: web::Data<Stopping>,
     pub fetcher: web::Data<Fetcher>,
+    pub coverage: web::Data<CoverageCache>,
     pub config: Config,
 }
 
@@ -87,6 +89,9 @@ impl Parts {
             notice_settings: web::Data::new(notice_settings),
             stopping: web::Data::new(Stopping::default()),
             fetcher: web::Data::new(Fetcher::new(config.fetch_allow.clone())),
+            coverage: web::Data::new(CoverageCache::new(
+                config.coverage_cache_mb.saturating_mul(1 << 20),
+            )),
             throttle: web::Data::new(Throttle::new(
                 config.login_max_failures,
                 Duration::from_secs(15 * 60),
@@ -233,6 +238,8 @@ impl Application {
         .await
         .map_err(|e| anyhow::anyhow!("start-up task failed: {e}"))??;
         let (parts, message) = prepared;
+        // Other instances' writes reach this one's coverage cache (PostgreSQL).
+        parts.db.hear_other_instances();
         if let Some(message) = message {
             println!("{message}");
         }
@@ -353,6 +360,7 @@ pub fn run(listener: TcpListener, parts: Parts, workers: usize) -> anyhow::Resul
             .app_data(parts.notice_settings.clone())
             .app_data(parts.stopping.clone())
             .app_data(parts.fetcher.clone())
+            .app_data(parts.coverage.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(super::routes::JSON_LIMIT)

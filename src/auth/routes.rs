@@ -143,7 +143,7 @@ pub async fn create(
     let draft = parse_new_user(&email, password, &role, outlet_id)?;
     let hash = hash_password(**hash_params, draft.password.clone()).await?;
     let user = db
-        .write(move |conn| create_user(conn, &draft, &hash, &caller.actor()))
+        .write_touching(crate::db::Touches::Nothing, move |conn| create_user(conn, &draft, &hash, &caller.actor()))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/users/{}", user.id)))
@@ -223,7 +223,7 @@ pub async fn update(
         None => None,
     };
     let user = db
-        .write(move |conn| {
+        .write_touching(crate::db::Touches::Nothing, move |conn| {
             let before = store::find_user(conn, id)?;
             let new_role = role.unwrap_or(before.role()?);
             let new_outlet = patch.outlet_id.unwrap_or(before.outlet_id);
@@ -340,7 +340,7 @@ pub async fn create_key(
     let prefix = key[..API_KEY_PREFIX.len() + 8].to_string();
     let digest = store::key_digest(&key);
     let row = db
-        .write(move |conn| {
+        .write_touching(crate::db::Touches::Nothing, move |conn| {
             let row = store::insert_key(
                 conn,
                 &NewApiKeyRow {
@@ -403,7 +403,7 @@ pub async fn revoke_key(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::OwnKeys)?;
     let id = id.get();
-    db.write(move |conn| {
+    db.write_touching(crate::db::Touches::Nothing, move |conn| {
         let key = store::find_key(conn, id)?;
         if key.user_id != caller.user_id && !super::allows(caller.role, Permission::Administer) {
             return Err(ApiError::NotFound);

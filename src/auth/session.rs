@@ -134,7 +134,7 @@ pub async fn change_password(
     let fresh = fresh.map_err(ApiError::Internal)?;
     let actor = caller.actor();
     let after = db
-        .write(move |conn| {
+        .write_touching(crate::db::Touches::Nothing, move |conn| {
             let changes = UserChangeset {
                 password_hash: Some(fresh),
                 token_generation: Some(user.token_generation + 1),

@@ -63,7 +63,7 @@ pub async fn sign_in(
                 .await
                 .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing: {e}")))??;
             let id = user.id;
-            db.write(move |conn| {
+            db.write_touching(crate::db::Touches::Nothing, move |conn| {
                 let changes = UserChangeset {
                     password_hash: Some(fresh),
                     ..Default::default()

@@ -4,11 +4,13 @@
 
 #![warn(missing_docs)]
 
+pub mod changes;
 pub mod error;
 #[allow(missing_docs)] // the table! macros document the tables, not each generated item
 pub mod schema;
 pub mod sql;
 
+pub use changes::{Changes, Stamp, Touches};
 pub use error::{OptionalExt, StoreError};
 
 use std::path::PathBuf;
@@ -162,6 +164,7 @@ pub struct Db {
     url: DatabaseUrl,
     backend: Backend,
     sqlite_writer: Arc<Mutex<()>>,
+    changes: Arc<Changes>,
 }
 
 impl Db {
@@ -191,7 +194,23 @@ impl Db {
             url: url.clone(),
             backend: url.backend(),
             sqlite_writer: Arc::new(Mutex::new(())),
+            // One serving process owns a SQLite file; on PostgreSQL the stamps are trusted only
+            // while [`Db::hear_other_instances`] listens.
+            changes: changes::shared(url.backend() == Backend::Sqlite),
         })
+    }
+
+    /// What changed since a cached answer was loaded (see [`changes`]).
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
+    /// On PostgreSQL, starts hearing other instances' writes (a thread with a connection of its
+    /// own, for as long as this database is open). Until it listens, cached answers are bypassed.
+    pub fn hear_other_instances(&self) {
+        if let DatabaseUrl::Postgres(url) = &self.url {
+            changes::listen(url.clone(), Arc::downgrade(&self.changes));
+        }
     }
 
     /// Which engine this database runs on.
@@ -249,7 +268,21 @@ impl Db {
     /// Runs diesel work inside one transaction on the blocking pool. On SQLite writers take turns:
     /// within this process through a mutex, across processes through `BEGIN IMMEDIATE` (which
     /// waits for the write lock under `busy_timeout` instead of failing when a reader upgrades).
+    ///
+    /// Once committed, every cached answer is dropped ([`Touches::Everything`]); a write that can
+    /// change less says so through [`Db::write_touching`].
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        self.write_touching(Touches::Everything, work).await
+    }
+
+    /// [`Db::write`], naming what the write can change for cached answers: this instance drops
+    /// them once the write commits, other instances on PostgreSQL when they hear of it.
+    pub async fn write_touching<T, E, F>(&self, touches: Touches, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
@@ -258,7 +291,7 @@ impl Db {
         let pool = self.pool.clone();
         let lock = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.clone());
         let span = tracing::Span::current();
-        actix_web::web::block(move || {
+        let written = actix_web::web::block(move || {
             let _entered = span.enter();
             let mut conn = pool.get().map_err(StoreError::from)?;
             let _turn = lock
@@ -267,11 +300,21 @@ impl Db {
             let conn: &mut DbConnection = &mut conn;
             match conn {
                 DbConnection::Sqlite(_) => immediate_transaction(conn, work),
-                DbConnection::Postgres(_) => postgres_transaction(conn, work),
+                DbConnection::Postgres(_) => postgres_transaction(conn, |c| {
+                    let value = work(c)?;
+                    if let DbConnection::Postgres(pg) = c {
+                        changes::announce(pg, touches).map_err(StoreError::from)?;
+                    }
+                    Ok(value)
+                }),
             }
         })
         .await
-        .map_err(|e| StoreError::Other(anyhow::anyhow!("blocking task failed: {e}")))?
+        .map_err(|e| StoreError::Other(anyhow::anyhow!("blocking task failed: {e}")))?;
+        if written.is_ok() {
+            self.changes.touch(touches);
+        }
+        written
     }
 }
 

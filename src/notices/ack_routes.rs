@@ -53,7 +53,7 @@ pub async fn acknowledge(
     let scope = licensee(&caller);
     let actor = caller.actor();
     let row = db
-        .write(move |conn| {
+        .write_touching(crate::db::Touches::Nothing, move |conn| {
             Ok::<_, ApiError>(acks::acknowledge(conn, &actor, id, scope, until, note)?)
         })
         .await?;

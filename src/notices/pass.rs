@@ -360,7 +360,7 @@ async fn claim(
             .await;
     }
     let claim_token = token.to_string();
-    db.write(move |conn| {
+    db.write_touching(crate::db::Touches::Nothing, move |conn| {
         let started = std::time::Instant::now();
         let due_now = plan(conn, &s, today, now)?;
         let plan_time = started.elapsed();
@@ -431,7 +431,7 @@ async fn drop_changed(
     report.suppressed = dropped.len();
     if !dry_run && !dropped.is_empty() {
         let t = token.to_string();
-        db.write(move |conn| {
+        db.write_touching(crate::db::Touches::Nothing, move |conn| {
             for (id, reason) in dropped {
                 store::record(conn, &[id], &t, now, &Outcome::Suppressed { reason })?;
             }
@@ -531,7 +531,7 @@ async fn send_digests(
             }
         };
         let t = token.to_string();
-        db.write(move |conn| {
+        db.write_touching(crate::db::Touches::Nothing, move |conn| {
             Ok::<_, ApiError>(store::record(
                 conn,
                 &ids,

@@ -48,8 +48,10 @@ pub async fn create(
         }
     }
     let actor = caller.actor();
+    // A new reprint can change only its outlet's answers (uses of a capped license).
+    let touches = crate::db::Touches::Partition(draft.outlet_id);
     let row = db
-        .write(move |conn| service::record_reprint(conn, &actor, scope, &draft))
+        .write_touching(touches, move |conn| service::record_reprint(conn, &actor, scope, &draft))
         .await?;
     Ok(created(
         format!("/v1/reprints/{}", row.id),

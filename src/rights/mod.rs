@@ -2,6 +2,7 @@
 //! day D? The decision is pure ([`decide`]); [`evaluate`] loads what it needs in one indexed
 //! query, the licenses' upstream chains included (plus a count for licenses with a use cap).
 
+pub mod cache;
 pub mod routes;
 
 use serde::Serialize;
@@ -155,14 +156,42 @@ pub fn reserves(article: &ArticleRow, action: Action) -> bool {
     }
 }
 
+/// What a check for one (licensee, article) starts from: the article, the licensee's licenses
+/// that name it or its source with their terms, chains and uses so far. It does not depend on the
+/// use asked about, so the coverage cache ([`cache`]) keeps it between checks.
+#[derive(Debug)]
+pub struct Coverage {
+    pub article: ArticleRow,
+    pub licenses: Vec<LicenseRow>,
+    pub candidates: Vec<Candidate>,
+}
+
+impl Coverage {
+    /// Roughly the bytes it holds (the cache's weight).
+    pub fn weight(&self) -> u64 {
+        let texts = [
+            &self.article.permission_statement,
+            &self.article.copyright_line,
+            &self.article.byline,
+            &self.article.url,
+        ]
+        .iter()
+        .map(|t| t.as_ref().map_or(0, String::len))
+        .sum::<usize>()
+            + self.article.title.len();
+        let per_license = std::mem::size_of::<LicenseRow>() + std::mem::size_of::<Candidate>() + 128;
+        let upstream: usize = self.candidates.iter().map(|c| c.upstream.len() * 160).sum();
+        (std::mem::size_of::<Self>() + texts + self.licenses.len() * per_license + upstream) as u64
+    }
+}
+
 /// Loads the article and the licensee's licenses for it with their chains (one query, plus a
-/// count for licenses with a use cap), and decides. `None`: no such article.
-pub fn evaluate(
+/// count for licenses with a use cap). `None`: no such article.
+pub fn load(
     conn: &mut DbConnection,
     licensee: i64,
     article_id: i64,
-    wanted: &Use,
-) -> Result<Option<(ArticleRow, Verdict)>, ApiError> {
+) -> Result<Option<Coverage>, ApiError> {
     let Some((article, licenses)) = license_store::coverage(conn, article_id, licensee)? else {
         return Ok(None);
     };
@@ -185,10 +214,20 @@ pub fn evaluate(
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    let (covering, mut considered) = decide(&facts(&article), &candidates, wanted);
-    let reserved = reserves(&article, wanted.action);
+    Ok(Some(Coverage {
+        article,
+        licenses: licenses.into_iter().map(|(l, _)| l).collect(),
+        candidates,
+    }))
+}
+
+/// Pure: the verdict on one use of what [`load`] found.
+pub fn judge(coverage: &Coverage, wanted: &Use) -> Verdict {
+    let article = &coverage.article;
+    let (covering, mut considered) = decide(&facts(article), &coverage.candidates, wanted);
+    let reserved = reserves(article, wanted.action);
     let (covering, chain) = match covering {
-        Some((i, chain)) if !reserved => (Some(licenses[i].0.clone()), chain),
+        Some((i, chain)) if !reserved => (Some(coverage.licenses[i].clone()), chain),
         _ => (None, Vec::new()),
     };
     if reserved {
@@ -204,16 +243,26 @@ pub fn evaluate(
         .as_ref()
         .and_then(|l| l.credit_line.clone())
         .or_else(|| article.permission_statement.clone());
-    Ok(Some((
-        article,
-        Verdict {
-            covering,
-            credit_line,
-            considered,
-            chain,
-            reserved,
-        },
-    )))
+    Verdict {
+        covering,
+        credit_line,
+        considered,
+        chain,
+        reserved,
+    }
+}
+
+/// [`load`] and [`judge`] in one, for writes that decide inside their transaction.
+pub fn evaluate(
+    conn: &mut DbConnection,
+    licensee: i64,
+    article_id: i64,
+    wanted: &Use,
+) -> Result<Option<(ArticleRow, Verdict)>, ApiError> {
+    Ok(load(conn, licensee, article_id)?.map(|coverage| {
+        let verdict = judge(&coverage, wanted);
+        (coverage.article, verdict)
+    }))
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{evaluate, Considered};
+use super::cache::CoverageCache;
+use super::{judge, Considered};
 use crate::auth::{Caller, Permission, Scope};
 use crate::db::Db;
 use crate::http::fields::Fields;
@@ -89,6 +90,7 @@ fn required_id(f: &mut Fields, field: &str, raw: Option<&str>) -> i64 {
     security(("bearer" = [])))]
 pub async fn check(
     db: web::Data<Db>,
+    cache: web::Data<CoverageCache>,
     caller: Caller,
     query: crate::http::query::Query<CheckQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -119,14 +121,15 @@ pub async fn check(
         }
     }
     let wanted = Use::new(action, medium, territory, on, crate::types::now());
-    let found = db
-        .read_point(move |conn| evaluate(conn, outlet_id, article_id, &wanted))
-        .await?;
+    let found = cache
+        .coverage(&db, outlet_id, article_id)
+        .await?
+        .map(|coverage| judge(&coverage, &wanted));
     let verdict = match (found, scope) {
-        (Some((_, verdict)), Scope::All) => verdict,
+        (Some(verdict), Scope::All) => verdict,
         // A partner with no license touching the article learns that much and no more: the same
         // `no_license` whether or not the article exists.
-        (Some((_, verdict)), Scope::Outlet(_)) if !verdict.considered.is_empty() => verdict,
+        (Some(verdict), Scope::Outlet(_)) if !verdict.considered.is_empty() => verdict,
         (_, Scope::Outlet(_)) => super::Verdict::default(),
         (None, Scope::All) => return Err(ApiError::NotFound),
     };

@@ -344,7 +344,7 @@ pub async fn retry(
         .ok_or(PageError::NotFound)?;
     let now = crate::types::now();
     let due = db
-        .write(move |conn| -> Result<bool, PageError> {
+        .write_touching(crate::db::Touches::Nothing, move |conn| -> Result<bool, PageError> {
             notice_store::find(conn, id)?;
             Ok(notice_store::retry_now(conn, id, now)?)
         })

@@ -9,6 +9,7 @@ mod common;
 mod articles;
 mod auth;
 mod chain;
+mod coverage;
 mod errors;
 mod extraction;
 mod faults;
