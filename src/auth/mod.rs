@@ -212,7 +212,9 @@ impl FromRequest for Caller {
                         let db = db.clone();
                         actix_web::rt::spawn(async move {
                             let touched: Result<usize, StoreError> = db
-                                .write_touching(crate::db::Touches::Nothing, move |conn| Ok(store::touch_key(conn, key_id)?))
+                                .write_touching(crate::db::Touches::Nothing, move |conn| {
+                                    Ok(store::touch_key(conn, key_id)?)
+                                })
                                 .await;
                             if let Err(err) = touched {
                                 tracing::debug!(error = %err, "could not note an API key's last use");

@@ -143,7 +143,9 @@ pub async fn create(
     let draft = parse_new_user(&email, password, &role, outlet_id)?;
     let hash = hash_password(**hash_params, draft.password.clone()).await?;
     let user = db
-        .write_touching(crate::db::Touches::Nothing, move |conn| create_user(conn, &draft, &hash, &caller.actor()))
+        .write_touching(crate::db::Touches::Nothing, move |conn| {
+            create_user(conn, &draft, &hash, &caller.actor())
+        })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/users/{}", user.id)))

@@ -178,9 +178,7 @@ pub(super) fn listen(url: String, changes: Weak<Changes>) {
 fn hear(conn: &mut PgConnection, changes: &Weak<Changes>) -> Option<String> {
     let mut pinged = Instant::now();
     loop {
-        let Some(alive) = changes.upgrade() else {
-            return None;
-        };
+        let alive = changes.upgrade()?;
         for heard in conn.notifications_iter() {
             match heard {
                 Ok(n) => alive.touch(Touches::from_payload(&n.payload)),

@@ -51,7 +51,9 @@ pub async fn create(
     // A new reprint can change only its outlet's answers (uses of a capped license).
     let touches = crate::db::Touches::Partition(draft.outlet_id);
     let row = db
-        .write_touching(touches, move |conn| service::record_reprint(conn, &actor, scope, &draft))
+        .write_touching(touches, move |conn| {
+            service::record_reprint(conn, &actor, scope, &draft)
+        })
         .await?;
     Ok(created(
         format!("/v1/reprints/{}", row.id),

@@ -179,7 +179,8 @@ impl Coverage {
         .map(|t| t.as_ref().map_or(0, String::len))
         .sum::<usize>()
             + self.article.title.len();
-        let per_license = std::mem::size_of::<LicenseRow>() + std::mem::size_of::<Candidate>() + 128;
+        let per_license =
+            std::mem::size_of::<LicenseRow>() + std::mem::size_of::<Candidate>() + 128;
         let upstream: usize = self.candidates.iter().map(|c| c.upstream.len() * 160).sum();
         (std::mem::size_of::<Self>() + texts + self.licenses.len() * per_license + upstream) as u64
     }
@@ -280,7 +281,7 @@ mod tests {
             id,
             grantor: 1,
             licensee: 2,
-            coverage: Coverage::Feed(PublishedRange::default()),
+            coverage: crate::licenses::rules::Coverage::Feed(PublishedRange::default()),
             actions: vec![Action::Republish],
             media,
             territories: Territories::World,

@@ -344,10 +344,13 @@ pub async fn retry(
         .ok_or(PageError::NotFound)?;
     let now = crate::types::now();
     let due = db
-        .write_touching(crate::db::Touches::Nothing, move |conn| -> Result<bool, PageError> {
-            notice_store::find(conn, id)?;
-            Ok(notice_store::retry_now(conn, id, now)?)
-        })
+        .write_touching(
+            crate::db::Touches::Nothing,
+            move |conn| -> Result<bool, PageError> {
+                notice_store::find(conn, id)?;
+                Ok(notice_store::retry_now(conn, id, now)?)
+            },
+        )
         .await?;
     if !due {
         return Err(PageError::BadInput(format!(

@@ -144,25 +144,46 @@ async fn a_revocation_reaches_another_instance_within_a_second() {
 
     let (worthy, article) = first.worthy_news().await;
     let partner = first.create_outlet("Two Instance Gazette").await;
-    let token = first.user_token("cms@two.test", "partner", Some(partner)).await;
-    let license = first.post("/v1/licenses", json!({
-        "grantor_outlet_id": worthy, "licensee_outlet_id": partner, "scope": "article",
-        "article_id": article, "actions": ["republish"], "media": ["web"],
-        "territories": ["US"], "valid_from": "2025-01-01"
-    })).await.expect(201).id();
+    let token = first
+        .user_token("cms@two.test", "partner", Some(partner))
+        .await;
+    let license = first
+        .post(
+            "/v1/licenses",
+            json!({
+                "grantor_outlet_id": worthy, "licensee_outlet_id": partner, "scope": "article",
+                "article_id": article, "actions": ["republish"], "media": ["web"],
+                "territories": ["US"], "valid_from": "2025-01-01"
+            }),
+        )
+        .await
+        .expect(201)
+        .id();
 
     // The second instance learns of the license, then answers from its cache.
     let started = Instant::now();
     while !answer(&second, &token, partner, article).await.0 {
-        assert!(started.elapsed() < Duration::from_secs(5), "the second instance never heard of the license");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the second instance never heard of the license"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(answer(&second, &token, partner, article).await.0);
     let hits_before = cache_hits(&second).await;
     assert!(answer(&second, &token, partner, article).await.0);
-    assert!(cache_hits(&second).await > hits_before, "the second answer came from the cache");
+    assert!(
+        cache_hits(&second).await > hits_before,
+        "the second answer came from the cache"
+    );
 
-    first.post(&format!("/v1/licenses/{license}/revoke"), json!({"reason": "contract ended"})).await.expect(200);
+    first
+        .post(
+            &format!("/v1/licenses/{license}/revoke"),
+            json!({"reason": "contract ended"}),
+        )
+        .await
+        .expect(200);
     let revoked = Instant::now();
     loop {
         let (allowed, reasons) = answer(&second, &token, partner, article).await;
