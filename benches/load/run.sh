@@ -6,6 +6,8 @@
 #
 #   benches/load/run.sh sqlite            # or: postgres (needs RIGHTSDESK_TEST_POSTGRES_URL)
 #   LICENSES=100000 DURATION=10s benches/load/run.sh sqlite
+#   MODES="healthz check" benches/load/run.sh sqlite      # only these endpoints
+#   BENCH_DB=/tmp/bench.db benches/load/run.sh sqlite     # seed once into this file, reuse it after
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 backend=${1:-sqlite}
@@ -26,7 +28,7 @@ trap 'kill "${server:-}" 2> /dev/null || true; rm -rf "$work"' EXIT
 export RIGHTSDESK_DATA_DIR="$work" RIGHTSDESK_LOG=warn RIGHTSDESK_NOTIFY_INTERVAL=0
 export RIGHTSDESK_ADMIN_EMAIL=admin@bench.test RIGHTSDESK_ADMIN_PASSWORD="bench admin password"
 case "$backend" in
-  sqlite) export RIGHTSDESK_DATABASE_URL="sqlite://$work/rightsdesk.db" ;;
+  sqlite) export RIGHTSDESK_DATABASE_URL="sqlite://${BENCH_DB:-$work/rightsdesk.db}" ;;
   postgres)
     : "${RIGHTSDESK_TEST_POSTGRES_URL:?set RIGHTSDESK_TEST_POSTGRES_URL}"
     db="rightsdesk_bench_$$"
@@ -36,10 +38,14 @@ case "$backend" in
   *) echo "backend: sqlite or postgres" >&2; exit 1 ;;
 esac
 
-echo "== seeding $LICENSES licenses ($backend)"
-"$bin" seed --outlets 1000 --articles "$ARTICLES" --licenses "$LICENSES" --reprints "$REPRINTS" 2> /dev/null | tail -n 1
 partner=101   # outlets 1..100 are sources, 101.. partners
-RIGHTSDESK_PASSWORD="bench partner password" "$bin" user add --email cms@partner.bench --role partner --outlet-id $partner 2> /dev/null
+if [ -n "${BENCH_DB:-}" ] && [ -s "$BENCH_DB" ]; then
+  echo "== reusing the seeded $BENCH_DB ($backend)"
+else
+  echo "== seeding $LICENSES licenses ($backend)"
+  "$bin" seed --outlets 1000 --articles "$ARTICLES" --licenses "$LICENSES" --reprints "$REPRINTS" 2> /dev/null | tail -n 1
+  RIGHTSDESK_PASSWORD="bench partner password" "$bin" user add --email cms@partner.bench --role partner --outlet-id $partner 2> /dev/null
+fi
 
 "$bin" serve --bind "127.0.0.1:$PORT" > "$work/server.log" 2>&1 &
 server=$!
@@ -80,6 +86,8 @@ LUA
 
 measure() { # name mode -> "rps p50 p99"
   local out
+  # A short warm-up first (caches filled, connections open): the steady state is measured.
+  MODE=$2 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-3s}" -s "$lua" "$base" > /dev/null 2>&1
   out=$(MODE=$2 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$lua" "$base" 2>&1)
   local rps p50 p99 non2xx
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -90,7 +98,8 @@ measure() { # name mode -> "rps p50 p99"
 }
 
 declare -A result
-for mode in healthz check licenses article reprint; do
+MODES=${MODES:-healthz check licenses article reprint}
+for mode in $MODES; do
   result[$mode]=$(measure "$mode" "$mode")
 done
 rss=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")
@@ -98,7 +107,7 @@ health=$(echo "${result[healthz]}" | cut -d' ' -f1)
 
 printf '\n%s, %s licenses, wrk -t%s -c%s -d%s, %s\n' "$backend" "$LICENSES" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc) cores"
 printf '| endpoint | requests/s | p50 | p99 | ratio to /healthz | non-2xx |\n|---|---|---|---|---|---|\n'
-for mode in healthz check licenses article reprint; do
+for mode in $MODES; do
   read -r rps p50 p99 bad <<< "${result[$mode]}"
   case $mode in
     healthz) name="GET /healthz" ;; check) name="GET /v1/rights/check" ;;
@@ -110,7 +119,7 @@ for mode in healthz check licenses article reprint; do
 done
 printf 'peak RSS of the server: %s\n' "$rss"
 failed=0
-for mode in healthz check licenses article reprint; do
+for mode in $MODES; do
   read -r _ _ _ bad <<< "${result[$mode]}"
   [ "${bad:-0}" = 0 ] || { echo "$mode: $bad non-2xx answers; the numbers above are not valid" >&2; failed=1; }
 done

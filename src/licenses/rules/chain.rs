@@ -22,7 +22,7 @@ fn territories_cover(up: &Territories, down: &Territories) -> Vec<String> {
 }
 
 fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    d.to_string()
 }
 
 /// What `up` lacks to be the upstream of `down` (empty: it can be). `article` is the article

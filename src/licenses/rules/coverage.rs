@@ -106,7 +106,7 @@ pub fn explain(
     wanted: &Use,
     uses: i64,
 ) -> String {
-    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let day = |d: NaiveDate| d.to_string();
     match reason {
         Reason::Expired => match terms.window.until {
             Some(until) => format!("expired on {}", day(until)),
