@@ -154,27 +154,29 @@ fn visible(scope: Scope) -> articles::BoxedQuery<'static, crate::db::MultiBacken
     match scope {
         Scope::All => query,
         Scope::Outlet(outlet) => {
-            let covering = licenses::table
+            // Two probes, not one OR inside one: each is an equality on two leading columns of
+            // its own index ((licensee, article) and (licensee, grantor, scope)), so the planner
+            // cannot fall back to walking all the partner's licenses, stats or none.
+            let names_it = licenses::table
                 .filter(licenses::licensee_outlet_id.eq(outlet))
+                .filter(licenses::article_id.eq(articles::id.nullable()))
+                .filter(licenses::deleted_at.is_null());
+            let feeds_it = licenses::table
+                .filter(licenses::licensee_outlet_id.eq(outlet))
+                .filter(licenses::grantor_outlet_id.eq(articles::source_outlet_id))
+                .filter(licenses::scope.eq("feed"))
                 .filter(licenses::deleted_at.is_null())
                 .filter(
-                    licenses::article_id
-                        .eq(articles::id.nullable())
-                        .or(licenses::scope
-                            .eq("feed")
-                            .and(licenses::grantor_outlet_id.eq(articles::source_outlet_id))
-                            .and(
-                                licenses::feed_published_from
-                                    .is_null()
-                                    .or(licenses::feed_published_from.le(articles::published_on)),
-                            )
-                            .and(
-                                licenses::feed_published_until
-                                    .is_null()
-                                    .or(licenses::feed_published_until.ge(articles::published_on)),
-                            )),
+                    licenses::feed_published_from
+                        .is_null()
+                        .or(licenses::feed_published_from.le(articles::published_on)),
+                )
+                .filter(
+                    licenses::feed_published_until
+                        .is_null()
+                        .or(licenses::feed_published_until.ge(articles::published_on)),
                 );
-            query.filter(diesel::dsl::exists(covering))
+            query.filter(diesel::dsl::exists(names_it).or(diesel::dsl::exists(feeds_it)))
         }
     }
 }
