@@ -2,6 +2,7 @@
 //! the [`Caller`] extractor gives every handler the authenticated caller.
 
 pub mod key_cache;
+pub mod keys;
 pub mod password;
 pub mod records;
 pub mod routes;

@@ -1,17 +1,16 @@
 //! Login, the caller's own record, users (admin) and API keys.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::password;
 use super::password::HashParams;
-use super::store::{self, ApiKeyRow, NewApiKeyRow, UserChangeset};
+use super::store::{self, ApiKeyRow, UserChangeset};
 use super::throttle::Throttle;
 use super::token::TokenKeys;
 use super::users::{create_user, parse_new_user, UserView};
-use super::{key_cache, Caller, Permission, Role, API_KEY_PREFIX};
+use super::{key_cache, Caller, Permission, Role};
 use crate::audit::{self, Action, Change, Entity};
 use crate::db::Db;
 use crate::http::fields::Fields;
@@ -336,35 +335,17 @@ pub async fn create_key(
     let mut fields = Fields::new();
     let name = fields.text("name", &body.name, 200);
     fields.finish(())?;
-    let mut secret = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut secret);
-    let key = format!("{API_KEY_PREFIX}{}", hex::encode(secret));
-    let prefix = key[..API_KEY_PREFIX.len() + 8].to_string();
-    let digest = store::key_digest(&key);
-    let row = db
+    let issued = db
         .write_touching(crate::db::Touches::Nothing, move |conn| {
-            let row = store::insert_key(
+            Ok::<_, ApiError>(super::keys::issue(
                 conn,
-                &NewApiKeyRow {
-                    user_id: caller.user_id,
-                    name: &name,
-                    prefix: &prefix,
-                    key_hash: &digest,
-                    created_at: crate::types::now(),
-                },
-            )?;
-            audit::record(
-                conn,
-                Change::created(
-                    &caller.actor(),
-                    Entity::ApiKey,
-                    row.id,
-                    &ApiKeyView::from(&row),
-                ),
-            )?;
-            Ok::<_, ApiError>(row)
+                &caller.actor(),
+                caller.user_id,
+                &name,
+            )?)
         })
         .await?;
+    let (row, key) = (issued.row, issued.key);
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/api-keys/{}", row.id)))
         .json(NewKeyView {

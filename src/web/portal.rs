@@ -85,6 +85,8 @@ struct PortalPage {
     reprints: Vec<ReprintLine>,
     takedowns: Vec<ReprintLine>,
     articles: Vec<ArticleLine>,
+    /// The calendar feed's address with a key just made for it (shown once, after the form).
+    calendar_url: Option<String>,
 }
 
 /// Outlet names by id, loaded once each.
@@ -103,14 +105,23 @@ fn outlet_names(
     Ok(names)
 }
 
-/// What the data-mining status of an article is, in words: rightsdesk licenses grant the
-/// actions they list, never text and data mining, so mining stands reserved unless the
-/// article itself names an open license.
+/// The article's data-mining status in words, from the rights holder's reservation (the same
+/// value the rights check and `/.well-known/tdmrep.json` use), with its IPTC code.
 fn data_mining(article: &ArticleRow) -> String {
-    match &article.license_name {
-        Some(name) => format!("as {name} allows: read its terms"),
-        None => "reserved: no license here grants text and data mining".into(),
-    }
+    use crate::articles::data_mining::DataMining;
+    let value = article.data_mining();
+    let words = match value {
+        DataMining::Unspecified => "not stated by the rights holder",
+        DataMining::Allowed => "allowed",
+        DataMining::Prohibited => "reserved: no text and data mining, no AI training",
+        DataMining::ProhibitedAiTraining => "AI training reserved; other mining allowed",
+        DataMining::ProhibitedGenaiTraining => "generative AI training reserved",
+        DataMining::ProhibitedExceptSearchIndexing => "reserved, except for search indexing",
+    };
+    format!(
+        "{words} ({})",
+        value.uri().rsplit('/').next().unwrap_or_default()
+    )
 }
 
 fn reprint_line(row: &reprint_store::ReprintRow, titles: &HashMap<i64, String>) -> ReprintLine {
@@ -223,6 +234,7 @@ fn portal_data(
         reprints,
         takedowns,
         articles,
+        calendar_url: None,
     })
 }
 
@@ -234,6 +246,43 @@ pub async fn portal(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse,
     page.email = visitor.email;
     page.csrf = visitor.csrf;
     Ok(html(render("portal.html.j2", &page)?))
+}
+
+/// `POST /portal/calendar`: makes an API key for the partner's calendar app and shows the feed's
+/// address with it, once (only the key's SHA-256 is kept; it is listed and revoked like any key
+/// under `/v1/api-keys`).
+pub async fn calendar_link(
+    db: web::Data<Db>,
+    visitor: Visitor,
+    req: actix_web::HttpRequest,
+    form: web::Form<super::session::CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    let own = own_outlet(&visitor)?;
+    visitor.check_csrf(form.csrf.as_deref())?;
+    visitor.caller.require(Permission::OwnKeys)?;
+    let today = crate::types::today();
+    let (actor, user_id) = (visitor.caller.actor(), visitor.caller.user_id);
+    let issued = db
+        .write_touching(crate::db::Touches::Nothing, move |conn| {
+            crate::auth::keys::issue(conn, &actor, user_id, "calendar feed (portal)")
+        })
+        .await?;
+    let mut page = db.read(move |conn| portal_data(conn, own, today)).await?;
+    let info = req.connection_info();
+    page.calendar_url = Some(format!(
+        "{}://{}/v1/calendar.ics?key={}",
+        info.scheme(),
+        info.host(),
+        issued.key
+    ));
+    page.email = visitor.email;
+    page.csrf = visitor.csrf;
+    let mut answer = html(render("portal.html.j2", &page)?);
+    answer.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(answer)
 }
 
 #[derive(Debug, Deserialize)]

@@ -52,6 +52,11 @@ pub fn configure(t: &mut RouteTable<'_>) {
         )
         .service(web::resource("/portal").get(portal::portal))
         .service(
+            web::resource("/portal/calendar")
+                .app_data(form_config(FORM_LIMIT))
+                .post(portal::calendar_link),
+        )
+        .service(
             web::resource("/portal/check")
                 .app_data(query_config())
                 .get(portal::check),

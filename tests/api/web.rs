@@ -356,3 +356,43 @@ both_backends! {
         assert!(empty.text.contains("paste the article"));
     }
 }
+
+both_backends! {
+    async fn the_portal_makes_a_calendar_address_that_works(app) {
+        let (_article, _gazette, _herald) = two_partners(&app).await;
+        let mut gazette = Browser::new(&app);
+        gazette.sign_in("editor@gazette.test", PASSWORD).await;
+        let portal = gazette.get("/portal").await;
+        assert!(portal.text.contains("Make my calendar address"), "{}", portal.text);
+        // The seed article is held "reproduced with permission": its holder reserves mining.
+        assert!(portal.text.contains("reserved: no text and data mining, no AI training (DMI-PROHIBITED)"), "{}", portal.text);
+        let keys_before = app.count_rows("api_keys");
+        let refused = gazette.post("/portal/calendar", &[]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+        assert_eq!(app.count_rows("api_keys"), keys_before, "a refused form writes nothing");
+
+        let made = gazette.post("/portal/calendar", &[("csrf", &portal.csrf())]).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.text);
+        assert_eq!(made.headers["cache-control"], "no-store");
+        assert_eq!(app.count_rows("api_keys"), keys_before + 1);
+        // (the page escapes `/` as `&#x2f;`, as minijinja's HTML escaping does)
+        let at = made.text.find("calendar.ics?key=").expect("the calendar address");
+        let key: String = made.text[at + "calendar.ics?key=".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        assert!(key.len() > 40, "{key}");
+        let feed = app
+            .client
+            .get(format!("{}/v1/calendar.ics?key={key}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(feed.status(), StatusCode::OK);
+        let ics = feed.text().await.unwrap();
+        assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+        assert!(ics.contains("Worthy News"), "the Gazette's license is in its feed: {ics}");
+        // Shown once: the portal does not show it again.
+        assert!(!gazette.get("/portal").await.text.contains(&key));
+    }
+}
