@@ -163,7 +163,9 @@ pub struct Db {
     pool: Pool,
     url: DatabaseUrl,
     backend: Backend,
-    sqlite_writer: Arc<Mutex<()>>,
+    /// SQLite: the one write connection, kept open (writers take turns on it anyway). Its page
+    /// cache stays warm: a pooled connection's cache is dropped whenever another one has written.
+    sqlite_writer: Arc<Mutex<Option<DbConnection>>>,
     changes: Arc<Changes>,
 }
 
@@ -193,7 +195,7 @@ impl Db {
             pool,
             url: url.clone(),
             backend: url.backend(),
-            sqlite_writer: Arc::new(Mutex::new(())),
+            sqlite_writer: Arc::new(Mutex::new(None)),
             // One serving process owns a SQLite file; on PostgreSQL the stamps are trusted only
             // while [`Db::hear_other_instances`] listens.
             changes: changes::shared(url.backend() == Backend::Sqlite),
@@ -289,25 +291,38 @@ impl Db {
         E: From<StoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let lock = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.clone());
+        let writer = self.sqlite_writer.clone();
+        let backend = self.backend;
+        let manager = Manager {
+            url: self.url.clone(),
+        };
         let span = tracing::Span::current();
         let written = actix_web::web::block(move || {
             let _entered = span.enter();
-            let mut conn = pool.get().map_err(StoreError::from)?;
-            let _turn = lock
-                .as_ref()
-                .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
-            let conn: &mut DbConnection = &mut conn;
-            match conn {
-                DbConnection::Sqlite(_) => immediate_transaction(conn, work),
-                DbConnection::Postgres(_) => postgres_transaction(conn, |c| {
-                    let value = work(c)?;
-                    if let DbConnection::Postgres(pg) = c {
-                        changes::announce(pg, touches).map_err(StoreError::from)?;
-                    }
-                    Ok(value)
-                }),
+            if backend == Backend::Sqlite {
+                let mut turn = writer
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let conn = match turn.take() {
+                    Some(conn) => conn,
+                    None => manager.connect().map_err(StoreError::from)?,
+                };
+                let conn = turn.insert(conn);
+                let value = immediate_transaction(conn, work);
+                if R2D2Connection::is_broken(conn) {
+                    // Opened afresh by the next write.
+                    *turn = None;
+                }
+                return value;
             }
+            let mut conn = pool.get().map_err(StoreError::from)?;
+            postgres_transaction(&mut conn, |c| {
+                let value = work(c)?;
+                if let DbConnection::Postgres(pg) = c {
+                    changes::announce(pg, touches).map_err(StoreError::from)?;
+                }
+                Ok(value)
+            })
         })
         .await
         .map_err(|e| StoreError::Other(anyhow::anyhow!("blocking task failed: {e}")))?;
