@@ -7,6 +7,8 @@ use super::store::{self, ApiKeyRow, NewApiKeyRow};
 use super::API_KEY_PREFIX;
 use crate::audit::{self, Actor, Change, Entity};
 use crate::db::{DbConnection, StoreError};
+use crate::types::rfc3339;
+use serde::Serialize;
 
 /// A new key: its row and the key itself (in this answer only).
 pub struct IssuedKey {
@@ -44,12 +46,34 @@ pub fn issue(
     )?;
     audit::record(
         conn,
-        Change::created(
-            actor,
-            Entity::ApiKey,
-            row.id,
-            &super::routes::ApiKeyView::from(&row),
-        ),
+        Change::created(actor, Entity::ApiKey, row.id, &ApiKeyView::from(&row)),
     )?;
     Ok(IssuedKey { row, key })
+}
+
+/// An API key as answers show it (never the key itself).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiKeyView {
+    pub id: i64,
+    pub name: String,
+    pub user_id: i64,
+    /// The first characters of the key, to recognise it
+    pub prefix: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+impl From<&ApiKeyRow> for ApiKeyView {
+    fn from(k: &ApiKeyRow) -> Self {
+        ApiKeyView {
+            id: k.id,
+            name: k.name.clone(),
+            user_id: k.user_id,
+            prefix: k.prefix.clone(),
+            created_at: rfc3339(&k.created_at),
+            last_used_at: k.last_used_at.as_ref().map(rfc3339),
+            revoked_at: k.revoked_at.as_ref().map(rfc3339),
+        }
+    }
 }

@@ -4,9 +4,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use super::keys::ApiKeyView;
 use super::password;
 use super::password::HashParams;
-use super::store::{self, ApiKeyRow, UserChangeset};
+use super::store::{self, UserChangeset};
 use super::throttle::Throttle;
 use super::token::TokenKeys;
 use super::users::{create_user, parse_new_user, UserView};
@@ -285,32 +286,6 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct NewKeyRequest {
     pub name: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ApiKeyView {
-    pub id: i64,
-    pub name: String,
-    pub user_id: i64,
-    /// The first characters of the key, to recognise it
-    pub prefix: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
-}
-
-impl From<&ApiKeyRow> for ApiKeyView {
-    fn from(k: &ApiKeyRow) -> Self {
-        ApiKeyView {
-            id: k.id,
-            name: k.name.clone(),
-            user_id: k.user_id,
-            prefix: k.prefix.clone(),
-            created_at: rfc3339(&k.created_at),
-            last_used_at: k.last_used_at.as_ref().map(rfc3339),
-            revoked_at: k.revoked_at.as_ref().map(rfc3339),
-        }
-    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
