@@ -34,6 +34,9 @@ impl quick_cache::Weighter<(i64, i64), Entry> for ByWeight {
 /// The per-process coverage cache (one for all workers).
 pub struct CoverageCache {
     entries: quick_cache::sync::Cache<(i64, i64), Entry, ByWeight>,
+    /// Hit and miss counters, registered on first use (after start-up installs the recorder),
+    /// so the hot path does not look them up by name on every check.
+    counters: std::sync::OnceLock<(metrics::Counter, metrics::Counter)>,
 }
 
 impl CoverageCache {
@@ -46,7 +49,17 @@ impl CoverageCache {
                 max_bytes.max(1),
                 ByWeight,
             ),
+            counters: std::sync::OnceLock::new(),
         }
+    }
+
+    fn counters(&self) -> &(metrics::Counter, metrics::Counter) {
+        self.counters.get_or_init(|| {
+            (
+                metrics::counter!("rightsdesk_coverage_cache_total", "outcome" => "hit"),
+                metrics::counter!("rightsdesk_coverage_cache_total", "outcome" => "miss"),
+            )
+        })
     }
 
     /// What a check of `article_id` for `licensee` starts from: remembered when nothing that
@@ -62,12 +75,11 @@ impl CoverageCache {
         let stamp = db.changes().stamp(licensee);
         if let Some(stamp) = stamp {
             if let Some(entry) = self.entries.get(&key).filter(|e| e.stamp == stamp) {
-                metrics::counter!("rightsdesk_coverage_cache_total", "outcome" => "hit")
-                    .increment(1);
+                self.counters().0.increment(1);
                 return Ok(Some(entry.coverage));
             }
         }
-        metrics::counter!("rightsdesk_coverage_cache_total", "outcome" => "miss").increment(1);
+        self.counters().1.increment(1);
         let loaded = db
             .read_point(move |conn| load(conn, licensee, article_id))
             .await?
