@@ -146,6 +146,20 @@ pub fn insert(
     find(conn, id, Scope::All)
 }
 
+/// The feed license's publication window holds the article's day (correlated on `articles`).
+macro_rules! feed_window_holds_article {
+    () => {
+        licenses::feed_published_from
+            .is_null()
+            .or(licenses::feed_published_from.le(articles::published_on))
+            .and(
+                licenses::feed_published_until
+                    .is_null()
+                    .or(licenses::feed_published_until.ge(articles::published_on)),
+            )
+    };
+}
+
 /// Articles a scope may see: all, or for a partner those its live licenses cover.
 fn visible(scope: Scope) -> articles::BoxedQuery<'static, crate::db::MultiBackend> {
     let query = articles::table
@@ -166,16 +180,7 @@ fn visible(scope: Scope) -> articles::BoxedQuery<'static, crate::db::MultiBacken
                 .filter(licenses::grantor_outlet_id.eq(articles::source_outlet_id))
                 .filter(licenses::scope.eq("feed"))
                 .filter(licenses::deleted_at.is_null())
-                .filter(
-                    licenses::feed_published_from
-                        .is_null()
-                        .or(licenses::feed_published_from.le(articles::published_on)),
-                )
-                .filter(
-                    licenses::feed_published_until
-                        .is_null()
-                        .or(licenses::feed_published_until.ge(articles::published_on)),
-                );
+                .filter(feed_window_holds_article!());
             query.filter(diesel::dsl::exists(names_it).or(diesel::dsl::exists(feeds_it)))
         }
     }
@@ -272,34 +277,27 @@ pub fn list(
     if let Some((licensee, day)) = filter.licensed {
         // One licensee, or any (every id is positive).
         let (lowest, highest) = licensee.map_or((1, i64::MAX), |id| (id, id));
-        let in_force = licenses::table
-            .filter(licenses::licensee_outlet_id.between(lowest, highest))
-            .filter(licenses::deleted_at.is_null())
-            .filter(licenses::status.eq("active"))
-            .filter(licenses::valid_from.le(day))
-            .filter(
-                licenses::valid_until
-                    .is_null()
-                    .or(licenses::valid_until.ge(day)),
-            )
-            .filter(
-                licenses::article_id
-                    .eq(articles::id.nullable())
-                    .or(licenses::scope
-                        .eq("feed")
-                        .and(licenses::grantor_outlet_id.eq(articles::source_outlet_id))
-                        .and(
-                            licenses::feed_published_from
-                                .is_null()
-                                .or(licenses::feed_published_from.le(articles::published_on)),
-                        )
-                        .and(
-                            licenses::feed_published_until
-                                .is_null()
-                                .or(licenses::feed_published_until.ge(articles::published_on)),
-                        )),
-            );
-        query = query.filter(diesel::dsl::exists(in_force));
+        // In force on the day; two probes (named article, feed from its source) as in `visible`.
+        macro_rules! in_force {
+            () => {
+                licenses::table
+                    .filter(licenses::licensee_outlet_id.between(lowest, highest))
+                    .filter(licenses::deleted_at.is_null())
+                    .filter(licenses::status.eq("active"))
+                    .filter(licenses::valid_from.le(day))
+                    .filter(
+                        licenses::valid_until
+                            .is_null()
+                            .or(licenses::valid_until.ge(day)),
+                    )
+            };
+        }
+        let names_it = in_force!().filter(licenses::article_id.eq(articles::id.nullable()));
+        let feeds_it = in_force!()
+            .filter(licenses::grantor_outlet_id.eq(articles::source_outlet_id))
+            .filter(licenses::scope.eq("feed"))
+            .filter(feed_window_holds_article!());
+        query = query.filter(diesel::dsl::exists(names_it).or(diesel::dsl::exists(feeds_it)));
     }
     if let Some(q) = &filter.title_contains {
         query = query.filter(
