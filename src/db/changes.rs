@@ -14,7 +14,7 @@
 //! every answer comes from the database until the listener is back.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::Weak;
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -119,11 +119,6 @@ impl Changes {
         self.all.fetch_add(1, Ordering::AcqRel);
         self.trusted.store(trusted, Ordering::Release);
     }
-
-    /// Whether the stamps are trusted now (for health and tests).
-    pub fn trusted(&self) -> bool {
-        self.trusted.load(Ordering::Acquire)
-    }
 }
 
 /// Inside a PostgreSQL write transaction: tells the other instances, on commit.
@@ -194,11 +189,6 @@ fn hear(conn: &mut PgConnection, changes: &Weak<Changes>) -> Option<String> {
         }
         std::thread::sleep(POLL);
     }
-}
-
-/// A fresh set of counters, shared.
-pub(super) fn shared(trusted: bool) -> Arc<Changes> {
-    Arc::new(Changes::new(trusted))
 }
 
 #[cfg(test)]

@@ -198,7 +198,7 @@ impl Db {
             sqlite_writer: Arc::new(Mutex::new(None)),
             // One serving process owns a SQLite file; on PostgreSQL the stamps are trusted only
             // while [`Db::hear_other_instances`] listens.
-            changes: changes::shared(url.backend() == Backend::Sqlite),
+            changes: Arc::new(Changes::new(url.backend() == Backend::Sqlite)),
         })
     }
 

@@ -97,19 +97,4 @@ impl CoverageCache {
         }
         Ok(loaded)
     }
-
-    /// Entries held now (for the metrics endpoint and tests).
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether nothing is held.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// About the bytes held.
-    pub fn weight(&self) -> u64 {
-        self.entries.weight()
-    }
 }
