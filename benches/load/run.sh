@@ -47,7 +47,7 @@ else
   RIGHTSDESK_PASSWORD="bench partner password" "$bin" user add --email cms@partner.bench --role partner --outlet-id $partner 2> /dev/null
 fi
 
-"$bin" serve --bind "127.0.0.1:$PORT" > "$work/server.log" 2>&1 &
+"$bin" serve --bind "127.0.0.1:$PORT" > "${SERVER_LOG:-$work/server.log}" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.1; done
 base="http://127.0.0.1:$PORT"

@@ -119,6 +119,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(0..=65_536))]
     pub coverage_cache_mb: u64,
 
+    /// Memory for the license list's remembered pages, in MiB (0 turns it off)
+    #[arg(long, global = true, env = "RIGHTSDESK_LIST_CACHE_MB", default_value_t = 16,
+          value_parser = clap::value_parser!(u64).range(0..=65_536))]
+    pub list_cache_mb: u64,
+
     /// How long a request waits for a database connection before answering 503, in milliseconds
     #[arg(long, global = true, env = "RIGHTSDESK_DB_TIMEOUT_MS", default_value_t = 3000,
           value_parser = clap::value_parser!(u64).range(50..=60_000))]

@@ -23,6 +23,7 @@ use crate::http::problem as error;
 use crate::notices::mailer::Mailer;
 use crate::notices::pass::{run_pass, NoticeSettings, Stopping};
 use crate::reprints::verify::{service::reverify_due, Fetcher};
+use crate::licenses::pages::LicensePages;
 use crate::rights::cache::CoverageCache;
 
 /// The parts of the service, each registered on its own (`web::Data<Db>`, `web::Data<Mailer>`,
@@ -38,6 +39,7 @@ pub struct Parts {
     pub stopping: web::Data<Stopping>,
     pub fetcher: web::Data<Fetcher>,
     pub coverage: web::Data<CoverageCache>,
+    pub license_pages: web::Data<LicensePages>,
     pub config: Config,
 }
 
@@ -91,6 +93,9 @@ impl Parts {
             fetcher: web::Data::new(Fetcher::new(config.fetch_allow.clone())),
             coverage: web::Data::new(CoverageCache::new(
                 config.coverage_cache_mb.saturating_mul(1 << 20),
+            )),
+            license_pages: web::Data::new(LicensePages::new(
+                config.list_cache_mb.saturating_mul(1 << 20),
             )),
             throttle: web::Data::new(Throttle::new(
                 config.login_max_failures,
@@ -361,6 +366,7 @@ pub fn run(listener: TcpListener, parts: Parts, workers: usize) -> anyhow::Resul
             .app_data(parts.stopping.clone())
             .app_data(parts.fetcher.clone())
             .app_data(parts.coverage.clone())
+            .app_data(parts.license_pages.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(super::routes::JSON_LIMIT)

@@ -95,7 +95,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
 }
 
 /// Which records a caller may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     All,
     /// A partner: only the world of this outlet.

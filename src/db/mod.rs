@@ -6,15 +6,17 @@
 
 pub mod changes;
 pub mod error;
+pub mod remembered;
 #[allow(missing_docs)] // the table! macros document the tables, not each generated item
 pub mod schema;
 pub mod sql;
+mod writer;
 
 pub use changes::{Changes, Stamp, Touches};
 pub use error::{OptionalExt, StoreError};
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -163,9 +165,9 @@ pub struct Db {
     pool: Pool,
     url: DatabaseUrl,
     backend: Backend,
-    /// SQLite: the one write connection, kept open (writers take turns on it anyway). Its page
-    /// cache stays warm: a pooled connection's cache is dropped whenever another one has written.
-    sqlite_writer: Arc<Mutex<Option<DbConnection>>>,
+    /// SQLite: the writer thread, with the one write connection kept open (writers take turns
+    /// anyway; its page cache stays warm) and the writes that arrive together committed together.
+    sqlite_writer: Option<writer::Writer>,
     changes: Arc<Changes>,
 }
 
@@ -191,14 +193,22 @@ impl Db {
             .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .with_context(|| format!("connecting to {}", url.redacted()))?;
+        // One serving process owns a SQLite file; on PostgreSQL the stamps are trusted only
+        // while [`Db::hear_other_instances`] listens.
+        let changes = Arc::new(Changes::new(url.backend() == Backend::Sqlite));
+        let sqlite_writer = match url {
+            DatabaseUrl::Sqlite(_) => Some(
+                writer::Writer::start(Manager { url: url.clone() }, changes.clone())
+                    .context("starting the SQLite writer thread")?,
+            ),
+            DatabaseUrl::Postgres(_) => None,
+        };
         Ok(Db {
             pool,
             url: url.clone(),
             backend: url.backend(),
-            sqlite_writer: Arc::new(Mutex::new(None)),
-            // One serving process owns a SQLite file; on PostgreSQL the stamps are trusted only
-            // while [`Db::hear_other_instances`] listens.
-            changes: Arc::new(Changes::new(url.backend() == Backend::Sqlite)),
+            sqlite_writer,
+            changes,
         })
     }
 
@@ -267,9 +277,10 @@ impl Db {
         .map_err(|e| StoreError::Other(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
-    /// Runs diesel work inside one transaction on the blocking pool. On SQLite writers take turns:
-    /// within this process through a mutex, across processes through `BEGIN IMMEDIATE` (which
-    /// waits for the write lock under `busy_timeout` instead of failing when a reader upgrades).
+    /// Runs diesel work inside one transaction. On PostgreSQL on the blocking pool; on SQLite on
+    /// the writer thread (see [`writer`]), which commits the writes waiting together, each in a
+    /// savepoint, and takes the file's write lock first (`BEGIN IMMEDIATE`, waiting for other
+    /// processes under `busy_timeout` instead of failing when a reader upgrades).
     ///
     /// Once committed, every cached answer is dropped ([`Touches::Everything`]); a write that can
     /// change less says so through [`Db::write_touching`].
@@ -290,79 +301,41 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        self.write_deciding(move |conn| work(conn).map(|value| (value, touches)))
+            .await
+    }
+
+    /// [`Db::write`] for work that finds out what it changes as it goes (a reprint changes a
+    /// rights check only when it counts towards a capped license).
+    pub async fn write_deciding<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<(T, Touches), E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        if let Some(writer) = &self.sqlite_writer {
+            return writer.write(work).await;
+        }
         let pool = self.pool.clone();
-        let writer = self.sqlite_writer.clone();
-        let backend = self.backend;
-        let manager = Manager {
-            url: self.url.clone(),
-        };
         let span = tracing::Span::current();
         let written = actix_web::web::block(move || {
             let _entered = span.enter();
-            if backend == Backend::Sqlite {
-                let mut turn = writer
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let conn = match turn.take() {
-                    Some(conn) => conn,
-                    None => manager.connect().map_err(StoreError::from)?,
-                };
-                let conn = turn.insert(conn);
-                let value = immediate_transaction(conn, work);
-                if R2D2Connection::is_broken(conn) {
-                    // Opened afresh by the next write.
-                    *turn = None;
-                }
-                return value;
-            }
             let mut conn = pool.get().map_err(StoreError::from)?;
             postgres_transaction(&mut conn, |c| {
-                let value = work(c)?;
+                let (value, touches) = work(c)?;
                 if let DbConnection::Postgres(pg) = c {
                     changes::announce(pg, touches).map_err(StoreError::from)?;
                 }
-                Ok(value)
+                Ok((value, touches))
             })
         })
         .await
         .map_err(|e| StoreError::Other(anyhow::anyhow!("blocking task failed: {e}")))?;
-        if written.is_ok() {
+        written.map(|(value, touches)| {
             self.changes.touch(touches);
-        }
-        written
+            value
+        })
     }
-}
-
-/// Rolls back a SQLite transaction that did not commit (an error, or a panic in the work).
-struct RollbackGuard<'a> {
-    conn: &'a mut DbConnection,
-    done: bool,
-}
-
-impl Drop for RollbackGuard<'_> {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = self.conn.batch_execute("ROLLBACK");
-        }
-    }
-}
-
-/// `BEGIN IMMEDIATE` … `COMMIT` on SQLite: the write lock is taken first, so the transaction
-/// never has to upgrade a read lock (which SQLite refuses with "database is locked" at once).
-fn immediate_transaction<T, E: From<StoreError>>(
-    conn: &mut DbConnection,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
-) -> Result<T, E> {
-    conn.batch_execute("BEGIN IMMEDIATE")
-        .map_err(StoreError::from)?;
-    let mut guard = RollbackGuard { conn, done: false };
-    let value = work(guard.conn)?;
-    guard
-        .conn
-        .batch_execute("COMMIT")
-        .map_err(StoreError::from)?;
-    guard.done = true;
-    Ok(value)
 }
 
 /// A PostgreSQL transaction around `work`, rolled back on its error.

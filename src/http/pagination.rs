@@ -21,7 +21,7 @@ pub struct PageParams {
 }
 
 /// A validated page request: items with an id above `after_id`, at most `limit` of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Page {
     /// Items with an id above this one.
     pub after_id: i64,

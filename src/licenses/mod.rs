@@ -7,6 +7,7 @@ pub mod chain_routes;
 pub mod csv_import;
 pub mod odrl;
 pub mod odrl_routes;
+pub mod pages;
 pub mod routes;
 pub mod rules;
 pub mod service;

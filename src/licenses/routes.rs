@@ -96,6 +96,7 @@ pub struct LicenseQuery {
     security(("bearer" = [])))]
 pub async fn list(
     db: web::Data<Db>,
+    pages: web::Data<super::pages::LicensePages>,
     caller: Caller,
     req: HttpRequest,
     query: crate::http::query::Query<LicenseQuery>,
@@ -127,19 +128,10 @@ pub async fn list(
     if crate::http::csv::wanted(&req) {
         return Ok(csv(db.get_ref().clone(), scope, filter));
     }
-    let rows = db
-        .read(move |conn| {
-            let rows = store::list(conn, scope, &filter, page.after_id, page.limit)?;
-            let views = service::views(conn, &rows)?;
-            Ok::<_, ApiError>(
-                rows.into_iter()
-                    .map(|r| r.id)
-                    .zip(views)
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(Paged::new(rows, page, |(id, _)| *id, |(_, view)| view)))
+    let body = pages.page(&db, scope, filter, page).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(header::ContentType::json())
+        .body(body))
 }
 
 /// What a CSV import wrote (or, on a dry run, would write).

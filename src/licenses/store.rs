@@ -242,7 +242,7 @@ pub fn update(
     Ok(changed == 1)
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub struct LicenseFilter {
     pub licensee: Option<i64>,
     pub grantor: Option<i64>,

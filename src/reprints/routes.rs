@@ -36,6 +36,7 @@ pub fn configure(t: &mut RouteTable<'_>) {
     security(("bearer" = [])))]
 pub async fn create(
     db: web::Data<Db>,
+    coverage: web::Data<crate::rights::cache::CoverageCache>,
     caller: Caller,
     body: crate::http::json::Json<NewReprintRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -48,11 +49,11 @@ pub async fn create(
         }
     }
     let actor = caller.actor();
-    // A new reprint can change only its outlet's answers (uses of a capped license).
-    let touches = crate::db::Touches::Partition(draft.outlet_id);
+    let prejudged = service::prejudge(&db, &coverage, scope, &draft).await?;
+    let changes = db.clone();
     let row = db
-        .write_touching(touches, move |conn| {
-            service::record_reprint(conn, &actor, scope, &draft)
+        .write_deciding(move |conn| {
+            service::record_reprint(conn, &actor, scope, &draft, changes.changes(), prejudged)
         })
         .await?;
     Ok(created(

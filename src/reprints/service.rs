@@ -6,7 +6,8 @@ use super::{Compliance, ReprintDraft, ReprintView};
 use crate::audit::soft_delete::SoftDelete;
 use crate::audit::{record, Action, Actor, Change, Entity};
 use crate::auth::Scope;
-use crate::db::DbConnection;
+use crate::db::{Backend, Changes, Db, DbConnection, Stamp, Touches};
+use crate::rights::cache::CoverageCache;
 use crate::http::problem::ApiError;
 use crate::licenses::rules::{self, Reason, Use};
 
@@ -15,6 +16,8 @@ pub struct Verdict {
     pub compliance: Compliance,
     pub license_id: Option<i64>,
     pub reasons: Vec<Reason>,
+    /// The license it names caps its reprints: recording it changes that license's answers.
+    pub uses_a_cap: bool,
 }
 
 /// Checks what the reprint names: the outlet exists; the article exists and the caller may see
@@ -45,9 +48,15 @@ fn check_references(
     Ok(())
 }
 
-/// Works out the verdict on the reprint's day. `except` leaves a reprint being corrected out of
-/// the licenses' use counts.
+/// Works out the verdict on the reprint's day, inside the transaction that records it.
 pub fn verdict(conn: &mut DbConnection, draft: &ReprintDraft) -> Result<Verdict, ApiError> {
+    let coverage =
+        crate::rights::load(conn, draft.outlet_id, draft.article_id)?.ok_or(ApiError::NotFound)?;
+    Ok(judged(&coverage, draft))
+}
+
+/// Pure: the verdict of a reprint on what the rights check starts from.
+fn judged(coverage: &crate::rights::Coverage, draft: &ReprintDraft) -> Verdict {
     let wanted = Use::new(
         draft.action,
         draft.medium,
@@ -55,49 +64,114 @@ pub fn verdict(conn: &mut DbConnection, draft: &ReprintDraft) -> Result<Verdict,
         draft.reprinted_on,
         crate::types::now(),
     );
-    let (_, verdict) = crate::rights::evaluate(conn, draft.outlet_id, draft.article_id, &wanted)?
-        .ok_or(ApiError::NotFound)?;
-    Ok(match &verdict.covering {
+    let verdict = crate::rights::judge(coverage, &wanted);
+    match &verdict.covering {
         Some(license) => {
             let required = verdict.credit_line.as_deref().unwrap_or("");
-            if rules::credit_given(required, draft.credit_line_used.as_deref()) {
-                Verdict {
-                    compliance: Compliance::Covered,
-                    license_id: Some(license.id),
-                    reasons: Vec::new(),
-                }
-            } else {
-                Verdict {
-                    compliance: Compliance::Uncovered,
-                    license_id: Some(license.id),
-                    reasons: vec![Reason::CreditLineMissing],
-                }
+            let credited = rules::credit_given(required, draft.credit_line_used.as_deref());
+            Verdict {
+                compliance: if credited {
+                    Compliance::Covered
+                } else {
+                    Compliance::Uncovered
+                },
+                license_id: Some(license.id),
+                reasons: if credited {
+                    Vec::new()
+                } else {
+                    vec![Reason::CreditLineMissing]
+                },
+                uses_a_cap: license.max_reprints.is_some(),
             }
         }
         None => Verdict {
             compliance: Compliance::Uncovered,
             license_id: None,
             reasons: verdict.reasons(),
+            uses_a_cap: false,
         },
-    })
+    }
 }
 
-/// Records a reprint with its verdict.
-#[tracing::instrument(skip(conn, actor, draft), fields(article = draft.article_id, outlet = draft.outlet_id))]
+/// A reprint's references checked and its verdict worked out before its write, from the
+/// coverage cache, and the stamp they were current at: the write uses them only if nothing that
+/// could change them has been written since (else it works them out again inside).
+pub struct Prejudged {
+    stamp: Stamp,
+    verdict: Verdict,
+}
+
+/// Checks the references and works out the verdict outside the write (SQLite, whose one process
+/// knows every write at once). `None`: the write does it all (a reference to refuse, an untrusted
+/// stamp, PostgreSQL).
+pub async fn prejudge(
+    db: &Db,
+    cache: &CoverageCache,
+    scope: Scope,
+    draft: &ReprintDraft,
+) -> Result<Option<Prejudged>, ApiError> {
+    if db.backend() != Backend::Sqlite {
+        return Ok(None);
+    }
+    // Taken before anything is read: any write after it makes the write decide afresh.
+    let Some(stamp) = db.changes().stamp(draft.outlet_id) else {
+        return Ok(None);
+    };
+    let Some(coverage) = cache
+        .coverage(db, draft.outlet_id, draft.article_id)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (outlet, article) = (draft.outlet_id, draft.article_id);
+    // A partner sees an article its own license names; anything else asks the visibility rule.
+    let named = coverage.licenses.iter().any(|l| l.article_id == Some(article));
+    let references_hold = db
+        .read_point(move |conn| {
+            Ok::<_, ApiError>(
+                crate::outlets::store::exists(conn, outlet)?
+                    && (scope == Scope::All
+                        || named
+                        || crate::articles::store::find(conn, article, scope).is_ok()),
+            )
+        })
+        .await?;
+    Ok(references_hold.then(|| Prejudged {
+        stamp,
+        verdict: judged(&coverage, draft),
+    }))
+}
+
+/// Records a reprint with its verdict, and says what it changed for cached answers: a reprint
+/// that counts towards a capped license changes its outlet's rights checks; any other, none.
+#[tracing::instrument(skip(conn, actor, draft, changes, prejudged), fields(article = draft.article_id, outlet = draft.outlet_id))]
 pub fn record_reprint(
     conn: &mut DbConnection,
     actor: &Actor,
     scope: Scope,
     draft: &ReprintDraft,
-) -> Result<ReprintRow, ApiError> {
-    check_references(conn, draft, scope)?;
-    let v = verdict(conn, draft)?;
+    changes: &Changes,
+    prejudged: Option<Prejudged>,
+) -> Result<(ReprintRow, Touches), ApiError> {
+    let current = prejudged.filter(|p| changes.stamp(draft.outlet_id) == Some(p.stamp));
+    let v = match current {
+        Some(prejudged) => prejudged.verdict,
+        None => {
+            check_references(conn, draft, scope)?;
+            verdict(conn, draft)?
+        }
+    };
     let row = store::insert(conn, draft, v.compliance, v.license_id, &v.reasons)?;
     record(
         conn,
         Change::created(actor, Entity::Reprint, row.id, &ReprintView::from(&row)),
     )?;
-    Ok(row)
+    let touches = if v.uses_a_cap {
+        Touches::Partition(draft.outlet_id)
+    } else {
+        Touches::Nothing
+    };
+    Ok((row, touches))
 }
 
 /// Corrects a reprint: the verdict is worked out again on the corrected facts, without the

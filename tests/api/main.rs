@@ -17,6 +17,7 @@ mod first_hour;
 mod ingest;
 mod interop;
 mod licenses;
+mod list_cache;
 mod load;
 mod notices;
 mod outlets;
