@@ -20,10 +20,10 @@ use crate::auth::token::TokenKeys;
 use crate::auth::users::{create_user, parse_new_user};
 use crate::db::Db;
 use crate::http::problem as error;
+use crate::licenses::pages::LicensePages;
 use crate::notices::mailer::Mailer;
 use crate::notices::pass::{run_pass, NoticeSettings, Stopping};
 use crate::reprints::verify::{service::reverify_due, Fetcher};
-use crate::licenses::pages::LicensePages;
 use crate::rights::cache::CoverageCache;
 
 /// The parts of the service, each registered on its own (`web::Data<Db>`, `web::Data<Mailer>`,

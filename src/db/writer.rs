@@ -119,7 +119,11 @@ fn run(manager: &Manager, jobs: &mpsc::Receiver<Job>, changes: &Changes) {
 
 /// Answers every write of a batch that could not run with this reason.
 fn fail(batch: Vec<Job>, why: &str) {
-    tracing::warn!(writes = batch.len(), error = why, "a batch of writes failed");
+    tracing::warn!(
+        writes = batch.len(),
+        error = why,
+        "a batch of writes failed"
+    );
     for job in batch {
         let (_, deliver) = (job.run)(Err(why));
         deliver(Err(why.to_string()));
@@ -182,4 +186,3 @@ fn commit_batch(conn: &mut DbConnection, batch: Vec<Job>, changes: &Changes) {
         fail(left, &why);
     }
 }
-

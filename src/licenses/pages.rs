@@ -69,7 +69,12 @@ impl LicensePages {
         let work = move |conn: &mut crate::db::DbConnection| {
             let rows = store::list(conn, scope, &filter, page.after_id, page.limit)?;
             let views = service::views(conn, &rows)?;
-            let paged = Paged::new(rows.iter().zip(views).collect(), page, |(r, _)| r.id, |(_, v)| v);
+            let paged = Paged::new(
+                rows.iter().zip(views).collect(),
+                page,
+                |(r, _)| r.id,
+                |(_, v)| v,
+            );
             serde_json::to_vec(&paged)
                 .map_err(|e| ApiError::Internal(anyhow::anyhow!("serialising a license page: {e}")))
         };

@@ -7,9 +7,9 @@ use crate::audit::soft_delete::SoftDelete;
 use crate::audit::{record, Action, Actor, Change, Entity};
 use crate::auth::Scope;
 use crate::db::{Backend, Changes, Db, DbConnection, Stamp, Touches};
-use crate::rights::cache::CoverageCache;
 use crate::http::problem::ApiError;
 use crate::licenses::rules::{self, Reason, Use};
+use crate::rights::cache::CoverageCache;
 
 /// The verdict of a reprint: covered or not, under which license, and why not.
 pub struct Verdict {
@@ -125,7 +125,10 @@ pub async fn prejudge(
     };
     let (outlet, article) = (draft.outlet_id, draft.article_id);
     // A partner sees an article its own license names; anything else asks the visibility rule.
-    let named = coverage.licenses.iter().any(|l| l.article_id == Some(article));
+    let named = coverage
+        .licenses
+        .iter()
+        .any(|l| l.article_id == Some(article));
     let references_hold = db
         .read_point(move |conn| {
             Ok::<_, ApiError>(
@@ -153,6 +156,7 @@ pub fn record_reprint(
     changes: &Changes,
     prejudged: Option<Prejudged>,
 ) -> Result<(ReprintRow, Touches), ApiError> {
+    store::take_turns_for_outlet(conn, draft.outlet_id)?;
     let current = prejudged.filter(|p| changes.stamp(draft.outlet_id) == Some(p.stamp));
     let v = match current {
         Some(prejudged) => prejudged.verdict,
@@ -194,6 +198,7 @@ pub fn correct(
         }
     }
     check_references(conn, draft, scope)?;
+    store::take_turns_for_outlet(conn, draft.outlet_id)?;
     // Out of the count while its verdict is worked out again, then back with the new facts.
     store::set_deleted(conn, id, Some(crate::types::now()))?;
     let v = verdict(conn, draft)?;

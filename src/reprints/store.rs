@@ -105,6 +105,24 @@ struct NewReprintRow<'a> {
     verify_due_on: Option<NaiveDate>,
 }
 
+/// Makes the outlet's reprint writes take turns until this transaction ends, so that each
+/// counts the uses its license has had, the others' included (a use cap is not overrun by
+/// reprints arriving together). PostgreSQL: a transaction-scoped advisory lock per outlet (two
+/// outlets may share one: they then only wait for each other). SQLite: nothing to do, its
+/// writes take turns anyway.
+pub fn take_turns_for_outlet(conn: &mut DbConnection, outlet_id: i64) -> QueryResult<()> {
+    /// The first key of this lock's pairs ("RPRT"), apart from any other advisory lock.
+    const REPRINT_USES: i32 = 0x5250_5254;
+    if let DbConnection::Postgres(pg) = conn {
+        let key = i32::try_from(outlet_id.rem_euclid(i64::from(i32::MAX))).unwrap_or(0);
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind::<diesel::sql_types::Integer, _>(REPRINT_USES)
+            .bind::<diesel::sql_types::Integer, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 pub fn insert(
     conn: &mut DbConnection,
     draft: &ReprintDraft,

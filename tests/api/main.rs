@@ -26,3 +26,4 @@ mod smtp;
 mod steering;
 mod verify;
 mod web;
+mod writes_together;
