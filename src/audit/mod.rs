@@ -227,9 +227,10 @@ pub fn record(conn: &mut DbConnection, change: Change<'_>) -> QueryResult<()> {
         request_id: change.actor.request_id.as_deref(),
         created_at: crate::types::now(),
     };
-    diesel::insert_into(audit_log::table)
+    // On the backend's own connection, whose prepared statement is kept (every write audits).
+    crate::on_backend!(conn, |c| diesel::insert_into(audit_log::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 

@@ -116,12 +116,12 @@ pub fn find(conn: &mut DbConnection, id: i64, scope: Scope) -> QueryResult<Outle
 
 /// Whether a live outlet has this id. An outage is an error, never "no".
 pub fn exists(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
+    crate::on_backend!(conn, |c| diesel::select(diesel::dsl::exists(
         outlets::table
             .filter(outlets::id.eq(id))
             .filter(outlets::deleted_at.is_null()),
     ))
-    .get_result(conn)
+    .get_result(c))
 }
 
 /// The live outlet with this name, ignoring case (ASCII case on SQLite), other than `except`.

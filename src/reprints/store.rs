@@ -137,11 +137,16 @@ pub fn insert(
         // A reprint with an address gets its page checked by the next scheduled pass.
         verify_due_on: draft.url.as_ref().map(|_| now.date()),
     };
-    diesel::insert_into(reprints::table)
+    // On each backend's own connection: its prepared statements are kept (the multi-connection
+    // wrapper renders the SQL again for every execution), and a reprint is a hot write.
+    crate::on_backend!(conn, |c| diesel::insert_into(reprints::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(c))?;
     let id = last_insert_id(conn)?;
-    find(conn, id, Scope::All)
+    crate::on_backend!(conn, |c| reprints::table
+        .find(id)
+        .select(ReprintRow::as_select())
+        .first(c))
 }
 
 /// Rewrites a live reprint with corrected facts and its new verdict.
