@@ -49,9 +49,18 @@ fn check_references(
 }
 
 /// Works out the verdict on the reprint's day, inside the transaction that records it.
+/// When a license that could cover it caps its reprints, the outlet's reprint writes take turns
+/// first and the uses are counted after the others' commits (PostgreSQL; SQLite's writes take
+/// turns anyway), so that reprints arriving together cannot overrun the cap.
 pub fn verdict(conn: &mut DbConnection, draft: &ReprintDraft) -> Result<Verdict, ApiError> {
-    let coverage =
-        crate::rights::load(conn, draft.outlet_id, draft.article_id)?.ok_or(ApiError::NotFound)?;
+    let load = |conn: &mut DbConnection| {
+        crate::rights::load(conn, draft.outlet_id, draft.article_id)?.ok_or(ApiError::NotFound)
+    };
+    let mut coverage = load(conn)?;
+    let capped = coverage.licenses.iter().any(|l| l.max_reprints.is_some());
+    if capped && store::take_turns_for_outlet(conn, draft.outlet_id)? {
+        coverage = load(conn)?;
+    }
     Ok(judged(&coverage, draft))
 }
 
@@ -156,7 +165,6 @@ pub fn record_reprint(
     changes: &Changes,
     prejudged: Option<Prejudged>,
 ) -> Result<(ReprintRow, Touches), ApiError> {
-    store::take_turns_for_outlet(conn, draft.outlet_id)?;
     let current = prejudged.filter(|p| changes.stamp(draft.outlet_id) == Some(p.stamp));
     let v = match current {
         Some(prejudged) => prejudged.verdict,
@@ -198,7 +206,6 @@ pub fn correct(
         }
     }
     check_references(conn, draft, scope)?;
-    store::take_turns_for_outlet(conn, draft.outlet_id)?;
     // Out of the count while its verdict is worked out again, then back with the new facts.
     store::set_deleted(conn, id, Some(crate::types::now()))?;
     let v = verdict(conn, draft)?;

@@ -106,11 +106,10 @@ struct NewReprintRow<'a> {
 }
 
 /// Makes the outlet's reprint writes take turns until this transaction ends, so that each
-/// counts the uses its license has had, the others' included (a use cap is not overrun by
-/// reprints arriving together). PostgreSQL: a transaction-scoped advisory lock per outlet (two
-/// outlets may share one: they then only wait for each other). SQLite: nothing to do, its
-/// writes take turns anyway.
-pub fn take_turns_for_outlet(conn: &mut DbConnection, outlet_id: i64) -> QueryResult<()> {
+/// counts the uses its license has had, the others' included. PostgreSQL: a transaction-scoped
+/// advisory lock per outlet (two outlets may share one: they then only wait for each other);
+/// true when taken. SQLite: nothing to do (false), its writes take turns anyway.
+pub fn take_turns_for_outlet(conn: &mut DbConnection, outlet_id: i64) -> QueryResult<bool> {
     /// The first key of this lock's pairs ("RPRT"), apart from any other advisory lock.
     const REPRINT_USES: i32 = 0x5250_5254;
     if let DbConnection::Postgres(pg) = conn {
@@ -119,8 +118,9 @@ pub fn take_turns_for_outlet(conn: &mut DbConnection, outlet_id: i64) -> QueryRe
             .bind::<diesel::sql_types::Integer, _>(REPRINT_USES)
             .bind::<diesel::sql_types::Integer, _>(key)
             .execute(pg)?;
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
 }
 
 pub fn insert(
