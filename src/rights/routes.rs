@@ -4,9 +4,12 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::cache::CoverageCache;
+use actix_web::web::Bytes;
+
+use super::cache::{AnswerKey, CoverageCache};
 use super::{judge, Considered};
 use crate::auth::{Caller, Permission, Scope};
+use crate::db::remembered::Recall;
 use crate::db::Db;
 use crate::http::fields::Fields;
 use crate::http::problem::ApiError;
@@ -120,11 +123,31 @@ pub async fn check(
             return Err(ApiError::NotFound);
         }
     }
-    let wanted = Use::new(action, medium, territory, on, crate::types::now());
-    let found = cache
-        .coverage(&db, outlet_id, article_id)
-        .await?
-        .map(|coverage| judge(&coverage, &wanted));
+    let now = crate::types::now();
+    let key = AnswerKey {
+        outlet_id,
+        article_id,
+        partner: matches!(scope, Scope::Outlet(_)),
+        on,
+        today: now.date(),
+        action,
+        medium,
+        territory,
+    };
+    // Taken before the coverage is read: a write after it keeps this answer from being kept.
+    let stamp = match cache.answer(&db, &key) {
+        Recall::Hit(body) => return Ok(json_answer(body)),
+        Recall::Miss(stamp) => stamp,
+    };
+    let wanted = Use::new(action, medium, territory, on, now);
+    let coverage = cache.coverage(&db, outlet_id, article_id).await?;
+    // An embargo still ahead makes the answer depend on the moment asked: not kept.
+    let timeless = coverage.as_ref().is_some_and(|c| {
+        c.article
+            .embargo_until
+            .is_none_or(|lifts| lifts <= wanted.at)
+    });
+    let found = coverage.map(|coverage| judge(&coverage, &wanted));
     let verdict = match (found, scope) {
         (Some(verdict), Scope::All) => verdict,
         // A partner with no license touching the article learns that much and no more: the same
@@ -135,7 +158,7 @@ pub async fn check(
     };
     let reasons = verdict.reasons();
     let explanations = verdict.explanations();
-    Ok(HttpResponse::Ok().json(CheckAnswer {
+    let body = serde_json::to_vec(&CheckAnswer {
         allowed: verdict.covering.is_some(),
         license_id: verdict.covering.as_ref().map(|l| l.id),
         valid_until: verdict.covering.as_ref().and_then(|l| l.valid_until),
@@ -151,5 +174,17 @@ pub async fn check(
         action,
         medium,
         territory: territory.map(|t| t.code().to_string()),
-    }))
+    })
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("serialising a rights check: {e}")))?;
+    let body = Bytes::from(body);
+    if timeless {
+        cache.keep_answer(key, stamp, body.clone());
+    }
+    Ok(json_answer(body))
+}
+
+fn json_answer(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
 }

@@ -120,6 +120,27 @@ both_backends! {
     }
 }
 
+both_backends! {
+    async fn an_embargo_lifts_on_time_without_a_write(app) {
+        let (worthy, article) = app.worthy_news().await;
+        let partner = app.create_outlet("Patient Gazette").await;
+        let token = app.user_token("cms@patient.test", "partner", Some(partner)).await;
+        app.post("/v1/licenses", json!({
+            "grantor_outlet_id": worthy, "licensee_outlet_id": partner, "scope": "article",
+            "article_id": article, "actions": ["republish"], "media": ["web"],
+            "territories": ["US"], "valid_from": "2025-01-01", "credit_line": CREDIT
+        })).await.expect(201);
+        let lifts = chrono::Utc::now() + chrono::Duration::seconds(3);
+        app.patch(&format!("/v1/articles/{article}"), json!({
+            "embargo_until": lifts.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        })).await.expect(200);
+        // Asked repeatedly while the embargo holds: never remembered past its moment.
+        expect_twice(&app, &token, partner, article, false, json!(["embargoed"]), "an embargo three seconds away").await;
+        tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+        expect_twice(&app, &token, partner, article, true, json!([]), "the embargo's moment, with no write").await;
+    }
+}
+
 /// Two instances on one PostgreSQL database: a revocation through the first is refused by the
 /// second within a second (it hears of it through LISTEN/NOTIFY).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,12 +230,17 @@ async fn a_revocation_reaches_another_instance_within_a_second() {
     eprintln!("the second instance refused the revoked license after {took:?}");
 }
 
-/// The coverage cache's hits so far, from the metrics endpoint.
+/// Checks answered from memory so far (a remembered answer, or one judged afresh on remembered
+/// coverage), from the metrics endpoint.
 async fn cache_hits(app: &TestApp) -> f64 {
     let text = app.get("/metrics").await.expect(200).text;
     text.lines()
-        .find(|l| l.starts_with("rightsdesk_coverage_cache_total") && l.contains("outcome=\"hit\""))
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0.0)
+        .filter(|l| {
+            (l.starts_with("rightsdesk_coverage_cache_total")
+                || l.starts_with("rightsdesk_check_answer_cache_total"))
+                && l.contains("outcome=\"hit\"")
+        })
+        .filter_map(|l| l.rsplit(' ').next())
+        .filter_map(|n| n.parse::<f64>().ok())
+        .sum()
 }
