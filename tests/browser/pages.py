@@ -19,7 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ADMIN = ("admin@browser.test", "browser-test-password")
@@ -74,6 +74,24 @@ def setup(base, article_text):
     return article
 
 
+
+def left_behind(old):
+    """A wait condition: `old` belongs to a page the browser has left. Like selenium's
+    `staleness_of`, but chromedriver sometimes answers a node of the page being left with
+    "unhandled inspector error: Node with given id does not belong to the document" instead of
+    a stale element: that too means the page is gone."""
+    def predicate(_driver):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as err:
+            if "does not belong to the document" in str(err):
+                return True
+            raise
+    return predicate
+
 class Pages:
     def __init__(self, args):
         self.base = args.base
@@ -121,7 +139,7 @@ class Pages:
         always wait for the navigation it starts, and a loaded machine shows it)."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         action()
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 20).until(left_behind(old))
         WebDriverWait(self.driver, 20).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
 
