@@ -50,10 +50,11 @@ pub async fn create(
     }
     let actor = caller.actor();
     let prejudged = service::prejudge(&db, &coverage, scope, &draft).await?;
-    let changes = db.clone();
+    // The write compares the prejudged stamp with the database's stamps when its turn comes.
+    let stamps = db.clone();
     let row = db
         .write_deciding(move |conn| {
-            service::record_reprint(conn, &actor, scope, &draft, changes.changes(), prejudged)
+            service::record_reprint(conn, &actor, scope, &draft, stamps.changes(), prejudged)
         })
         .await?;
     Ok(created(
