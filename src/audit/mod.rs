@@ -12,8 +12,9 @@ use serde::Serialize;
 use crate::db::schema::audit_log;
 use crate::db::DbConnection;
 
+// An absent value bound as NULL: one SQL shape, one prepared statement found by type.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 struct NewAuditRow<'a> {
     actor_user_id: Option<i64>,
     actor: &'a str,
@@ -138,12 +139,15 @@ pub struct Change<'a> {
     pub action: Action,
     pub entity: Entity,
     pub id: Option<i64>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
+    /// The public view before, as JSON text.
+    pub before: Option<String>,
+    /// The public view after, as JSON text.
+    pub after: Option<String>,
 }
 
-fn json_of(value: &impl Serialize) -> Option<serde_json::Value> {
-    serde_json::to_value(value).ok()
+/// The view as JSON text, written straight from it (no `serde_json::Value` in between).
+fn json_of(value: &impl Serialize) -> Option<String> {
+    serde_json::to_string(value).ok()
 }
 
 impl<'a> Change<'a> {
@@ -222,8 +226,8 @@ pub fn record(conn: &mut DbConnection, change: Change<'_>) -> QueryResult<()> {
         action: change.action.as_str(),
         entity: change.entity.as_str(),
         entity_id: change.id,
-        before_json: change.before.map(|b| b.to_string()),
-        after_json: change.after.map(|a| a.to_string()),
+        before_json: change.before,
+        after_json: change.after,
         request_id: change.actor.request_id.as_deref(),
         created_at: crate::types::now(),
     };

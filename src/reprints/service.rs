@@ -132,22 +132,22 @@ pub async fn prejudge(
     else {
         return Ok(None);
     };
-    let (outlet, article) = (draft.outlet_id, draft.article_id);
+    if !coverage.licensee_exists {
+        // The write refuses it, with its reason.
+        return Ok(None);
+    }
     // A partner sees an article its own license names; anything else asks the visibility rule.
-    let named = coverage
-        .licenses
-        .iter()
-        .any(|l| l.article_id == Some(article));
-    let references_hold = db
-        .read_point(move |conn| {
-            Ok::<_, ApiError>(
-                crate::outlets::store::exists(conn, outlet)?
-                    && (scope == Scope::All
-                        || named
-                        || crate::articles::store::find(conn, article, scope).is_ok()),
-            )
-        })
-        .await?;
+    let article = draft.article_id;
+    let references_hold = scope == Scope::All
+        || coverage
+            .licenses
+            .iter()
+            .any(|l| l.article_id == Some(article))
+        || db
+            .read_point(move |conn| {
+                Ok::<_, ApiError>(crate::articles::store::find(conn, article, scope).is_ok())
+            })
+            .await?;
     Ok(references_hold.then(|| Prejudged {
         stamp,
         verdict: judged(&coverage, draft),

@@ -49,9 +49,12 @@ impl ReprintRow {
 }
 
 /// A reprint's facts and verdict as written, the same for a new reprint and a correction.
+// `treat_none_as_default_value = false`: an absent value is bound as NULL rather than leaving its
+// column out, so the insert's SQL has one shape and its prepared statement is found by type, with
+// no SQL rendered per reprint.
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = reprints)]
-#[diesel(treat_none_as_null = true)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 struct ReprintValues<'a> {
     article_id: i64,
     outlet_id: i64,
@@ -97,7 +100,7 @@ impl<'a> ReprintValues<'a> {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = reprints)]
+#[diesel(table_name = reprints, treat_none_as_default_value = false)]
 struct NewReprintRow<'a> {
     #[diesel(embed)]
     values: ReprintValues<'a>,

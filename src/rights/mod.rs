@@ -162,6 +162,9 @@ pub fn reserves(article: &ArticleRow, action: Action) -> bool {
 #[derive(Debug)]
 pub struct Coverage {
     pub article: ArticleRow,
+    /// The licensee is a live outlet (a reprint naming it can be recorded). Any change to an
+    /// outlet moves every stamp, so a cached coverage never says so of a deleted one.
+    pub licensee_exists: bool,
     pub licenses: Vec<LicenseRow>,
     pub candidates: Vec<Candidate>,
 }
@@ -202,6 +205,7 @@ pub fn load(
         .map(|(l, _)| l.id)
         .collect();
     let used = license_store::covered_reprints(conn, &capped)?;
+    let licensee_exists = crate::outlets::store::exists(conn, licensee)?;
     let candidates = licenses
         .iter()
         .map(|(l, upstream)| {
@@ -217,6 +221,7 @@ pub fn load(
         .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(Some(Coverage {
         article,
+        licensee_exists,
         licenses: licenses.into_iter().map(|(l, _)| l).collect(),
         candidates,
     }))

@@ -113,4 +113,34 @@ both_backends! {
         let answer = app.get_as(&token, &check).await.expect(200).body;
         assert_eq!((answer["allowed"].clone(), answer["reasons"].clone()), (json!(false), json!(["use_limit_reached"])));
     }
+
+    async fn a_deleted_outlet_records_no_reprint_even_after_it_has_recorded_one(app) {
+        // Each reprint is worked out from the coverage cache, which also says whether the outlet
+        // exists; deleting the outlet must reach the next reprint at once, and restoring it too.
+        let (worthy, article) = app.worthy_news().await;
+        let partner = app.create_outlet("Short-lived Gazette").await;
+        let license = app.post("/v1/licenses", json!({
+            "grantor_outlet_id": worthy, "licensee_outlet_id": partner, "scope": "article",
+            "article_id": article, "actions": ["republish"], "media": ["web"],
+            "territories": ["US"], "valid_from": "2025-01-01", "credit_line": CREDIT
+        })).await.expect(201).id();
+        let reprint = json!({
+            "article_id": article, "outlet_id": partner, "reprinted_on": crate::common::today(),
+            "medium": "web", "territory": "US", "credit_line_used": CREDIT
+        });
+        let first = app.post("/v1/reprints", reprint.clone()).await.expect(201);
+        assert_eq!(first.body["compliance"], "covered");
+        // An outlet with a live license cannot be deleted: the license goes first.
+        app.delete(&format!("/v1/licenses/{license}")).await.expect(204);
+        let unlicensed = app.post("/v1/reprints", reprint.clone()).await.expect(201);
+        assert_eq!(unlicensed.body["compliance"], "uncovered");
+        app.delete(&format!("/v1/outlets/{partner}")).await.expect(204);
+        let (reprints, audit) = (app.count_rows("reprints"), app.count_rows("audit_log"));
+        let refused = app.post("/v1/reprints", reprint.clone()).await.expect_problem(422);
+        assert!(refused.body.to_string().contains(&format!("there is no outlet {partner}")), "{:?}", refused.body);
+        assert_eq!((app.count_rows("reprints"), app.count_rows("audit_log")), (reprints, audit));
+        app.post(&format!("/v1/outlets/{partner}/restore"), json!({})).await.expect(200);
+        let again = app.post("/v1/reprints", reprint).await.expect(201);
+        assert_eq!(again.body["compliance"], "uncovered");
+    }
 }
