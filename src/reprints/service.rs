@@ -10,6 +10,7 @@ use crate::db::{Backend, Changes, Db, DbConnection, Stamp, Touches};
 use crate::http::problem::ApiError;
 use crate::licenses::rules::{self, Reason, Use};
 use crate::rights::cache::CoverageCache;
+use crate::rights::Coverage;
 
 /// The verdict of a reprint: covered or not, under which license, and why not.
 pub struct Verdict {
@@ -20,52 +21,81 @@ pub struct Verdict {
     pub uses_a_cap: bool,
 }
 
-/// Checks what the reprint names: the outlet exists; the article exists and the caller may see
-/// it (a partner records reprints of the articles it can see; anything else does not exist for
-/// it). An outage stays a 503.
-fn check_references(
+/// What a reprint is judged on, once what it names is checked: the outlet exists; the article
+/// exists and the caller may see it (a partner records reprints of the articles it can see;
+/// anything else does not exist for it). The one load that the verdict needs answers all of it,
+/// but for a partner's reprint of an article no license of its own names. An outage stays a 503.
+fn checked_coverage(
     conn: &mut DbConnection,
     draft: &ReprintDraft,
     scope: Scope,
-) -> Result<(), ApiError> {
-    if !crate::outlets::store::exists(conn, draft.outlet_id)? {
+) -> Result<Coverage, ApiError> {
+    let coverage = crate::rights::load(conn, draft.outlet_id, draft.article_id)?;
+    let outlet_exists = match &coverage {
+        Some(coverage) => coverage.licensee_exists,
+        None => crate::outlets::store::exists(conn, draft.outlet_id)?,
+    };
+    if !outlet_exists {
         return Err(ApiError::validation(
             "outlet_id",
             format!("there is no outlet {}", draft.outlet_id),
         ));
     }
-    if let Err(diesel::result::Error::NotFound) =
-        crate::articles::store::find(conn, draft.article_id, scope)
-    {
-        return Err(match scope {
-            Scope::All => ApiError::validation(
-                "article_id",
-                format!("there is no article {}", draft.article_id),
-            ),
-            Scope::Outlet(_) => ApiError::NotFound,
-        });
+    let Some(coverage) = coverage else {
+        return Err(no_article(draft, scope));
+    };
+    if sees_article(&coverage, scope, draft.article_id) {
+        return Ok(coverage);
     }
-    Ok(())
+    match crate::articles::store::find(conn, draft.article_id, scope) {
+        Ok(_) => Ok(coverage),
+        Err(diesel::result::Error::NotFound) => Err(no_article(draft, scope)),
+        Err(err) => Err(err.into()),
+    }
 }
 
-/// Works out the verdict on the reprint's day, inside the transaction that records it.
-/// When a license that could cover it caps its reprints, the outlet's reprint writes take turns
-/// first and the uses are counted after the others' commits (PostgreSQL; SQLite's writes take
-/// turns anyway), so that reprints arriving together cannot overrun the cap.
-pub fn verdict(conn: &mut DbConnection, draft: &ReprintDraft) -> Result<Verdict, ApiError> {
-    let load = |conn: &mut DbConnection| {
-        crate::rights::load(conn, draft.outlet_id, draft.article_id)?.ok_or(ApiError::NotFound)
-    };
-    let mut coverage = load(conn)?;
+/// The desk sees every live article; a partner surely sees one its own license names (any other
+/// asks the visibility rule).
+fn sees_article(coverage: &Coverage, scope: Scope, article: i64) -> bool {
+    scope == Scope::All
+        || coverage
+            .licenses
+            .iter()
+            .any(|l| l.article_id == Some(article))
+}
+
+/// A missing article: a field to correct for the desk, nothing there for a partner.
+fn no_article(draft: &ReprintDraft, scope: Scope) -> ApiError {
+    match scope {
+        Scope::All => ApiError::validation(
+            "article_id",
+            format!("there is no article {}", draft.article_id),
+        ),
+        Scope::Outlet(_) => ApiError::NotFound,
+    }
+}
+
+/// Checks what the reprint names and works out its verdict on the reprint's day, inside the
+/// transaction that records it. When a license that could cover it caps its reprints, the
+/// outlet's reprint writes take turns first and the uses are counted after the others' commits
+/// (PostgreSQL; SQLite's writes take turns anyway), so that reprints arriving together cannot
+/// overrun the cap.
+fn verdict(
+    conn: &mut DbConnection,
+    draft: &ReprintDraft,
+    scope: Scope,
+) -> Result<Verdict, ApiError> {
+    let mut coverage = checked_coverage(conn, draft, scope)?;
     let capped = coverage.licenses.iter().any(|l| l.max_reprints.is_some());
     if capped && store::take_turns_for_outlet(conn, draft.outlet_id)? {
-        coverage = load(conn)?;
+        coverage = crate::rights::load(conn, draft.outlet_id, draft.article_id)?
+            .ok_or(ApiError::NotFound)?;
     }
     Ok(judged(&coverage, draft))
 }
 
 /// Pure: the verdict of a reprint on what the rights check starts from.
-fn judged(coverage: &crate::rights::Coverage, draft: &ReprintDraft) -> Verdict {
+fn judged(coverage: &Coverage, draft: &ReprintDraft) -> Verdict {
     let wanted = Use::new(
         draft.action,
         draft.medium,
@@ -136,13 +166,8 @@ pub async fn prejudge(
         // The write refuses it, with its reason.
         return Ok(None);
     }
-    // A partner sees an article its own license names; anything else asks the visibility rule.
     let article = draft.article_id;
-    let references_hold = scope == Scope::All
-        || coverage
-            .licenses
-            .iter()
-            .any(|l| l.article_id == Some(article))
+    let references_hold = sees_article(&coverage, scope, article)
         || db
             .read_point(move |conn| {
                 Ok::<_, ApiError>(crate::articles::store::find(conn, article, scope).is_ok())
@@ -168,10 +193,7 @@ pub fn record_reprint(
     let current = prejudged.filter(|p| changes.stamp(draft.outlet_id) == Some(p.stamp));
     let v = match current {
         Some(prejudged) => prejudged.verdict,
-        None => {
-            check_references(conn, draft, scope)?;
-            verdict(conn, draft)?
-        }
+        None => verdict(conn, draft, scope)?,
     };
     let row = store::insert(conn, draft, v.compliance, v.license_id, &v.reasons)?;
     record(
@@ -205,10 +227,10 @@ pub fn correct(
             ));
         }
     }
-    check_references(conn, draft, scope)?;
-    // Out of the count while its verdict is worked out again, then back with the new facts.
+    // Out of the count while its references are checked and its verdict is worked out again, then
+    // back with the new facts (a refusal rolls the whole write back).
     store::set_deleted(conn, id, Some(crate::types::now()))?;
-    let v = verdict(conn, draft)?;
+    let v = verdict(conn, draft, scope)?;
     store::set_deleted(conn, id, None)?;
     let after = store::update(conn, id, draft, v.compliance, v.license_id, &v.reasons)?;
     record(

@@ -21,6 +21,7 @@ mod list_cache;
 mod load;
 mod notices;
 mod outlets;
+mod reprint_references;
 mod schema;
 mod smtp;
 mod steering;
